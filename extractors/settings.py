@@ -1,0 +1,182 @@
+"""Monitor settings: the one typed place every knob lives.
+
+In: a seed's sibling ``NAME.toml`` (optional), overridden by the command line.
+Out: a frozen :class:`MonitorSettings`. Unknown keys and bad values raise
+:class:`SettingsError` naming the file and the key, before any network work.
+Every default carries a comment saying why it has that value.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, get_args
+
+from extractors.records import SourceKind
+
+# One day before the seed date catches reports filed the evening before in
+# time zones ahead of UTC; two weeks covers the follow-up and analysis pieces
+# that still quote the original event.
+DEFAULT_DAYS_BEFORE = 1
+DEFAULT_DAYS_AFTER = 14
+
+
+class SettingsError(ValueError):
+    """A seed's .toml cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class WindowSettings:
+    days_before: int = DEFAULT_DAYS_BEFORE
+    days_after: int = DEFAULT_DAYS_AFTER
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    # 16 sockets overall keeps a laptop's uplink busy without looking like a crawl.
+    max_connections: int = 16
+    # Two at a time per host is the usual polite crawler bound (story-indexer, Heritrix).
+    max_per_host: int = 2
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    # The deadline for a whole fetch, body included: stops servers that drip bytes.
+    total_timeout: float = 60.0
+    # News pages are rarely over 2 MB of HTML; 10 MB leaves room for inline scripts.
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    # Three retries (four attempts) with backoff ride out a deploy or a burst limit.
+    retries: int = 3
+    backoff_base: float = 0.5
+    # A Retry-After longer than this is not waited for: the URL fails for this run.
+    max_retry_after: float = 60.0
+    user_agent: str = "storywatch/0.1 (+https://storywatch.example/bot)"
+    # Runtime only (command line, offline sample): never read from the .toml.
+    allow_private_network: bool = False
+    # host -> "ip:port" answers for hosts we serve ourselves (the offline sample).
+    pinned_hosts: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class JudgeSettings:
+    # Share of the seed's weighted key terms an article must contain to count as
+    # related; measured on the sample, related pieces score above 0.3 and
+    # unrelated ones below 0.15 (see README, "Judging").
+    relevance_threshold: float = 0.25
+    # Share of the seed's 5-word shingles an article carries to be a copy of it.
+    seed_copy_containment: float = 0.5
+    # Estimated Jaccard of 5-word shingles above which two articles are one story
+    # syndicated: wire copies with a changed headline and a trimmed tail stay above it.
+    near_duplicate_jaccard: float = 0.5
+    shingle_words: int = 5
+    minhash_permutations: int = 128
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    # Articles per fetch/extract/load batch: each batch commits on its own, so a
+    # crash loses at most one batch of work, and memory stays bounded.
+    batch_size: int = 100
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    kind: SourceKind
+    url: str
+
+
+@dataclass(frozen=True)
+class MonitorSettings:
+    sources: tuple[SourceSpec, ...] = ()
+    window: WindowSettings = field(default_factory=WindowSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    judge: JudgeSettings = field(default_factory=JudgeSettings)
+    pipeline: PipelineSettings = field(default_factory=PipelineSettings)
+    # Directory (relative to the seed file) of a bundled offline sample whose
+    # hosts are served from 127.0.0.1 for the run; None for live sources only.
+    offline_sample: Path | None = None
+
+    def with_private_network(self, allowed: bool) -> MonitorSettings:
+        return replace(self, fetch=replace(self.fetch, allow_private_network=allowed))
+
+
+_RUNTIME_ONLY = {"allow_private_network", "pinned_hosts"}
+_SECTIONS = {
+    "window": WindowSettings,
+    "fetch": FetchSettings,
+    "judge": JudgeSettings,
+    "pipeline": PipelineSettings,
+}
+
+
+def load_settings(toml_path: Path) -> MonitorSettings:
+    """Read a seed's ``.toml``; a missing file means all defaults and no sources."""
+    if not toml_path.exists():
+        return MonitorSettings()
+    try:
+        raw = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise SettingsError(f"{toml_path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{toml_path}: not valid TOML ({exc})") from None
+    return _parse(raw, toml_path)
+
+
+def _parse(raw: dict[str, Any], path: Path) -> MonitorSettings:
+    known = set(_SECTIONS) | {"sources", "offline_sample"}
+    for key in raw:
+        if key not in known:
+            raise SettingsError(f"{path}: unknown key {key!r} (known: {', '.join(sorted(known))})")
+    sections = {name: _section(raw.get(name, {}), cls, name, path) for name, cls in _SECTIONS.items()}
+    sources = tuple(_source(item, i, path) for i, item in enumerate(_list(raw.get("sources", []), path)))
+    sample = raw.get("offline_sample")
+    sample_dir: Path | None = None
+    if sample is not None:
+        if not isinstance(sample, dict) or set(sample) != {"directory"} or not isinstance(sample["directory"], str):
+            raise SettingsError(f"{path}: [offline_sample] takes exactly one key, directory = \"...\"")
+        sample_dir = (path.parent / sample["directory"]).resolve()
+        if not sample_dir.is_dir():
+            raise SettingsError(f"{path}: offline_sample.directory {sample['directory']!r} is not a directory")
+    return MonitorSettings(sources=sources, offline_sample=sample_dir, **sections)
+
+
+def _list(value: Any, path: Path) -> list[Any]:
+    if not isinstance(value, list):
+        raise SettingsError(f"{path}: 'sources' must be an array of tables ([[sources]])")
+    return value
+
+
+def _source(item: Any, index: int, path: Path) -> SourceSpec:
+    where = f"{path}: sources[{index}]"
+    if not isinstance(item, dict):
+        raise SettingsError(f"{where} must be a table")
+    unknown = set(item) - {"kind", "url"}
+    if unknown:
+        raise SettingsError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: kind, url)")
+    kind, url = item.get("kind"), item.get("url")
+    kinds = get_args(SourceKind)
+    if kind not in kinds:
+        raise SettingsError(f"{where}: kind must be one of {', '.join(kinds)}, not {kind!r}")
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        raise SettingsError(f"{where}: url must be an http(s) URL, not {url!r}")
+    return SourceSpec(kind=kind, url=url)
+
+
+def _section(raw: Any, cls: type, name: str, path: Path) -> Any:
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{path}: [{name}] must be a table")
+    defaults = cls()
+    values: dict[str, Any] = {}
+    allowed = {f.name: f for f in fields(cls) if f.name not in _RUNTIME_ONLY}
+    for key, value in raw.items():
+        if key not in allowed:
+            raise SettingsError(f"{path}: unknown key {name}.{key} (known: {', '.join(sorted(allowed))})")
+        expected = type(getattr(defaults, key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if type(value) is not expected:
+            raise SettingsError(f"{path}: {name}.{key} must be {expected.__name__}, not {value!r}")
+        if expected in (int, float) and value < 0:
+            raise SettingsError(f"{path}: {name}.{key} must not be negative, not {value!r}")
+        values[key] = value
+    return replace(defaults, **values)
