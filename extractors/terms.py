@@ -1,0 +1,115 @@
+"""Words, shingles and key terms: the text features judging is built on.
+
+In: plain text. Out: tokens, word shingles, and a seed's weighted key terms.
+A key term is a content word or a pair of adjacent content words; its weight
+is how often the seed uses it times how unusual it is in general English
+(word frequencies from ``wordfreq``), so "Zelensky" and "special envoy" count
+for much more than "said" or "president".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# Words more common than this (Zipf 6 = once per thousand words: "the", "said",
+# "was") carry no topic and are not key terms.
+STOPWORD_ZIPF = 5.6
+# Zipf above which a word is too general to be specific (specificity floor), and
+# the ceiling that keeps one rare misspelling from dominating a seed's terms.
+SPECIFICITY_CEILING = 6.5
+MIN_SPECIFICITY, MAX_SPECIFICITY = 0.3, 5.0
+# Twenty-five terms cover the who, what and where of a news story; more drags in
+# the seed's background paragraphs, which coverage is least likely to repeat.
+KEY_TERMS = 25
+FOLD_LETTERS = 7
+
+
+@dataclass(frozen=True)
+class KeyTerm:
+    term: str  # one word or two words joined by a space, casefolded
+    weight: float
+
+    @property
+    def match_key(self) -> str:
+        """The form looked up in :func:`term_set`."""
+        return " ".join(fold(w) for w in self.term.split(" "))
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(normalize(text))
+
+
+def fold(word: str) -> str:
+    """Crude stem for matching: the first seven letters.
+
+    News spells foreign names many ways (Zelensky, Zelenskiy, Zelenskyy) and
+    inflects ordinary words (negotiation, negotiations); seven letters keep
+    names apart while merging those variants.
+    """
+    return word[:FOLD_LETTERS]
+
+
+def shingles(words: list[str], size: int) -> set[str]:
+    """Overlapping runs of ``size`` words; short texts yield one shingle of all their words."""
+    if len(words) < size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+@lru_cache(maxsize=65536)
+def specificity(word: str) -> float:
+    return min(MAX_SPECIFICITY, max(MIN_SPECIFICITY, SPECIFICITY_CEILING - zipf_frequency(word, "en")))
+
+
+@lru_cache(maxsize=65536)
+def is_content_word(word: str) -> bool:
+    return len(word) > 1 and not word.isdigit() and zipf_frequency(word, "en") < STOPWORD_ZIPF
+
+
+def term_set(words: Iterable[str]) -> set[str]:
+    """Content words and adjacent content-word pairs: what a key term is matched against."""
+    words = list(words)
+    found = {fold(w) for w in words if is_content_word(w)}
+    found.update(
+        f"{fold(a)} {fold(b)}"
+        for a, b in zip(words, words[1:], strict=False)
+        if is_content_word(a) and is_content_word(b)
+    )
+    return found
+
+
+def key_terms(text: str, limit: int = KEY_TERMS) -> list[KeyTerm]:
+    """The seed's most telling terms, heaviest first."""
+    words = tokens(text)
+    counts: Counter[str] = Counter(w for w in words if is_content_word(w))
+    pairs: Counter[str] = Counter(
+        f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if is_content_word(a) and is_content_word(b)
+    )
+    scored: dict[str, float] = {}
+    for word, n in counts.items():
+        # Words unknown to wordfreq (handles, typos, another script's quote)
+        # count only when the seed repeats them.
+        if n < 2 and zipf_frequency(word, "en") == 0:
+            continue
+        scored[word] = (1 + math.log(n)) * specificity(word)
+    for pair, n in pairs.items():
+        # A pair must recur to be a phrase rather than an accident of word order.
+        if n < 2:
+            continue
+        a, b = pair.split(" ")
+        scored[pair] = (1 + math.log(n)) * (specificity(a) + specificity(b)) / 2 * 1.5
+    ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [KeyTerm(term, round(weight, 4)) for term, weight in ranked]

@@ -1,0 +1,201 @@
+"""The ``storywatch`` command line: run, extract, report, sql, serve.
+
+Every broken input (a bad seed, a bad .toml, a missing warehouse) ends with a
+one-line ``storywatch: error: ...`` on stderr and a non-zero exit, before any
+network work. Prefect is imported only by the commands that run flows, after
+its environment defaults are in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from extractors.seed import SeedError, load_seed
+from extractors.settings import SettingsError, load_settings
+from warehouse.db import WarehouseError, connect, default_db_path
+from warehouse.report import ReportError, build_report, render
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """The command cannot run at all; the message is the one line the user sees."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="storywatch", description="Follow how one news story is covered.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="discover, fetch, judge and load the coverage of each seed")
+    run.add_argument("seeds", nargs="+", type=Path, metavar="SEED.txt")
+    run.add_argument("--db", type=Path, default=None, help="warehouse file (default: $STORYWATCH_DB or "
+                                                          "./storywatch.duckdb)")
+    run.add_argument("--allow-private-network", action="store_true",
+                     help="allow fetching from loopback, private and link-local addresses")
+    run.add_argument("--report-dir", type=Path, default=Path("reports"),
+                     help="where each seed's Markdown report is written (default: ./reports)")
+    run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's per-task log lines")
+
+    extract = sub.add_parser("extract", help="extract article text and metadata from saved HTML files")
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE.html")
+    extract.add_argument("--url", default=None, help="the URL the page was fetched from")
+    extract.add_argument("--jsonl", action="store_true", required=True, help="one JSON object per file")
+
+    report = sub.add_parser("report", help="write a seed's coverage report")
+    report.add_argument("seed", help="the seed's file path or its seed_id")
+    report.add_argument("--db", type=Path, default=None)
+    report.add_argument("--format", choices=["md", "html", "json"], default="md")
+    report.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
+
+    sql = sub.add_parser("sql", help="run read-only SQL against the warehouse")
+    sql.add_argument("query")
+    sql.add_argument("--db", type=Path, default=None)
+
+    serve = sub.add_parser("serve", help="run every seed on a schedule on this machine (no work pool)")
+    serve.add_argument("--seeds-dir", type=Path, default=Path("seeds"))
+    serve.add_argument("--db", type=Path, default=None)
+    serve.add_argument("--interval-minutes", type=float, default=30.0)
+    serve.add_argument("--allow-private-network", action="store_true")
+    serve.add_argument("--report-dir", type=Path, default=Path("reports"))
+    return parser
+
+
+def _validate_seeds(paths: Sequence[Path]) -> None:
+    for path in paths:
+        load_seed(path)
+        load_settings(path.with_suffix(".toml"))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _validate_seeds(args.seeds)
+    from flows.prefect_env import configure_prefect
+
+    configure_prefect(args.verbose)
+    from flows.pipeline import monitor_seed
+
+    db = args.db or default_db_path()
+    status = EXIT_OK
+    for seed_path in args.seeds:
+        try:
+            summary = monitor_seed(str(seed_path), str(db), args.allow_private_network, str(args.report_dir))
+        except Exception as exc:  # the run crashed: say why in one line, go on with the next seed
+            print(f"storywatch: {seed_path}: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            status = EXIT_RUN_FAILED
+            continue
+        print("\n".join(summary.lines()))
+    return status
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from extractors.article import extract_article
+    from extractors.records import Article
+
+    for path in args.files:
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"{path}: cannot read ({exc.strerror})") from None
+        url = args.url or path.resolve().as_uri()
+        result = extract_article(body, url=url)
+        record: dict[str, object] = {"path": str(path), "url": url}
+        if isinstance(result, Article):
+            record.update(
+                title=result.title, author=result.author,
+                published=result.published_at.isoformat() if result.published_at else None,
+                language=result.language, site_name=result.outlet_name, canonical_url=result.canonical_url,
+                word_count=result.word_count, text=result.text,
+            )
+        else:
+            record.update(title=None, author=None, published=None, language=None, text=None, error=result.reason)
+        print(json.dumps(record, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    db = args.db or default_db_path()
+    report = build_report(db, args.seed, _seed_terms(args.seed))
+    if args.format == "html":
+        from warehouse.report_html import render_html
+
+        text = render_html(report)
+    else:
+        text = render(report, args.format)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _seed_terms(seed: str) -> list[str]:
+    """The key terms of a seed given as a readable file; none when given by id only."""
+    path = Path(seed)
+    if not path.is_file():
+        return []
+    from extractors.terms import key_terms
+
+    try:
+        return [t.term for t in key_terms(load_seed(path).text)[:12]]
+    except SeedError:
+        return []
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    db = args.db or default_db_path()
+    with connect(db, read_only=True) as con:
+        try:
+            relation = con.sql(args.query)
+        except duckdb.Error as exc:
+            raise CommandError(f"query failed: {str(exc).splitlines()[0]}") from None
+        if relation is not None:
+            relation.show(max_rows=10_000, max_width=10_000)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    seeds = sorted(args.seeds_dir.glob("*.txt"))
+    if not seeds:
+        raise CommandError(f"{args.seeds_dir}: no seed files (*.txt) there")
+    _validate_seeds(seeds)
+    from flows.prefect_env import configure_prefect
+
+    configure_prefect(verbose=True)
+    from flows.pipeline import monitor_all_seeds
+
+    monitor_all_seeds.serve(
+        name="storywatch-local",
+        interval=args.interval_minutes * 60,
+        parameters={
+            "seeds_dir": str(args.seeds_dir),
+            "db_path": str(args.db or default_db_path()),
+            "allow_private_network": args.allow_private_network,
+            "report_dir": str(args.report_dir),
+        },
+    )
+    return EXIT_OK
+
+
+COMMANDS = {"run": cmd_run, "extract": cmd_extract, "report": cmd_report, "sql": cmd_sql, "serve": cmd_serve}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (SeedError, SettingsError, WarehouseError, ReportError, CommandError) as exc:
+        print(f"storywatch: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("storywatch: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

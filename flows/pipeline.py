@@ -1,0 +1,235 @@
+"""The Prefect flows: one seed's run, and a run over every seed in a folder.
+
+This is the only module that imports Prefect. Each task is one stage over one
+batch (discover; fetch, extract and load per batch of articles; judge;
+report), never one per article. Tasks take and return typed records and
+paths, never clients or connections, and skip input hashing (``NO_CACHE``):
+their inputs are page bodies that would cost more to hash than to use.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from extractors.article import PageInput, extract_articles
+from extractors.judge import judge_coverage
+from extractors.records import (
+    Article,
+    Candidate,
+    ExtractionFailure,
+    FetchAttempt,
+    FetchResult,
+    Judgement,
+    Seed,
+)
+from extractors.seed import load_seed
+from extractors.settings import FetchSettings, JudgeSettings, MonitorSettings, load_settings
+from extractors.terms import key_terms
+from extractors.window import dedupe_candidates, filter_window
+from flows.discover import Discovery, discover_candidates
+from flows.fetch import FetchRequest, fetch_pages
+from flows.sample_server import serve_sample
+from warehouse import load
+from warehouse.report import build_report, render
+
+ALREADY_FETCHED = "already fetched"
+# How many key terms the report lists: the ones a reader would search for.
+REPORT_KEY_TERMS = 12
+_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    seed_id: str
+    run_id: str
+    status: str
+    discovered: int
+    in_window: int
+    already_known: int
+    fetched: int
+    failed: int
+    loaded: int
+    statuses: dict[str, int] = field(default_factory=dict)
+    db_path: str = ""
+    report_path: str | None = None
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        order = ("original", "syndicated", "seed_copy", "unrelated")
+        coverage = ", ".join(f"{self.statuses.get(s, 0)} {s}" for s in order)
+        return [
+            f"{self.seed_id}: run {self.status} in {self.seconds:.1f}s ({self.run_id})",
+            f"  discovered {self.discovered} candidates, {self.in_window} in the time window, "
+            f"{self.already_known} already known",
+            f"  fetched {self.fetched} pages, {self.failed} failed, {self.loaded} new articles",
+            f"  coverage: {coverage}",
+            f"  warehouse: {self.db_path}" + (f"   report: {self.report_path}" if self.report_path else ""),
+        ]
+
+
+def seed_toml(seed_path: Path) -> Path:
+    return seed_path.with_suffix(".toml")
+
+
+def batches(items: Sequence[Candidate], size: int) -> Iterator[list[Candidate]]:
+    for start in range(0, len(items), max(1, size)):
+        yield list(items[start : start + size])
+
+
+def skipped_result(candidate: Candidate) -> FetchResult:
+    """A fetch_log record for a URL not fetched again because its article is stored."""
+    attempt = FetchAttempt(
+        url=candidate.canonical_url, final_url=None, outcome="skipped", reason=ALREADY_FETCHED,
+        http_status=None, bytes=0, elapsed_ms=0, fetched_at=datetime.now(UTC), attempt=1,
+        purpose="article", final=True,
+    )
+    return FetchResult(url=candidate.canonical_url, purpose="article", outcome="skipped",
+                       reason=ALREADY_FETCHED, attempts=(attempt,))
+
+
+@task(name="discover", **_TASK)
+def discover_task(settings: MonitorSettings) -> Discovery:
+    discovery = discover_candidates(settings.sources, settings.fetch)
+    get_run_logger().info(
+        "discovered %d candidates from %d sources", len(discovery.candidates), len(settings.sources)
+    )
+    return discovery
+
+
+@task(name="fetch-batch", **_TASK)
+def fetch_batch_task(candidates: list[Candidate], settings: FetchSettings) -> list[FetchResult]:
+    return fetch_pages([FetchRequest(url=c.canonical_url, purpose="article") for c in candidates], settings)
+
+
+@task(name="extract-batch", **_TASK)
+def extract_batch_task(
+    candidates: list[Candidate], results: list[FetchResult]
+) -> list[Article | ExtractionFailure]:
+    pages = [
+        PageInput(url=c.canonical_url, final_url=r.final_url or r.url, body=r.body or b"",
+                  content_type=r.content_type, fallback_published_at=c.published_at)
+        for c, r in zip(candidates, results, strict=True)
+        if r.ok
+    ]
+    return extract_articles(pages)
+
+
+@task(name="load-batch", **_TASK)
+def load_batch_task(
+    db: Path, seed_id: str, run_id: str, candidates: list[Candidate], results: list[FetchResult],
+    extracted: list[Article | ExtractionFailure],
+) -> load.BatchCounts:
+    articles = [x for x in extracted if isinstance(x, Article)]
+    failures = [x for x in extracted if isinstance(x, ExtractionFailure)]
+    return load.load_batch(db, seed_id, run_id, candidates, results, articles, failures)
+
+
+@task(name="judge", **_TASK)
+def judge_task(db: Path, seed: Seed, settings: JudgeSettings, run_id: str) -> list[Judgement]:
+    judgements = judge_coverage(seed, load.seed_articles(db, seed.seed_id), settings)
+    load.load_coverage(db, seed.seed_id, run_id, judgements)
+    return judgements
+
+
+@task(name="report", **_TASK)
+def report_task(db: Path, seed: Seed, out: Path | None) -> str:
+    terms = [t.term for t in key_terms(seed.text)[:REPORT_KEY_TERMS]]
+    markdown = render(build_report(db, seed.seed_id, terms), "md")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(markdown, encoding="utf-8")
+    create_markdown_artifact(
+        markdown=markdown,
+        key=f"coverage-{seed.seed_id}".lower().replace("_", "-"),
+        description=f"storywatch coverage report for {seed.seed_id}",
+    )
+    return markdown
+
+
+@flow(name="monitor-seed", log_prints=False)
+def monitor_seed(
+    seed_path: str,
+    db_path: str,
+    allow_private_network: bool = False,
+    report_dir: str | None = "reports",
+) -> RunSummary:
+    """Discover, fetch, extract, judge and load one seed's coverage, then report it."""
+    started = time.monotonic()
+    logger = get_run_logger()
+    db = Path(db_path)
+    seed = load_seed(Path(seed_path))
+    settings = load_settings(seed_toml(Path(seed_path))).with_private_network(allow_private_network)
+    run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    load.load_seed(db, seed)
+    load.start_run(db, run_id, seed.seed_id)
+    fetched = failed = loaded = 0
+    discovered = in_window = known = 0
+    try:
+        with ExitStack() as stack:
+            if settings.offline_sample is not None:
+                server = stack.enter_context(serve_sample(settings.offline_sample))
+                pins = settings.fetch.pinned_hosts + server.pins
+                settings = replace(settings, fetch=replace(settings.fetch, pinned_hosts=pins))
+                logger.info("offline sample served on %s for %d hosts", server.address, len(server.hosts))
+            discovery = discover_task(settings)
+            load.load_attempts(db, run_id, discovery.source_results, discovery.problems)
+            candidates, dropped = filter_window(dedupe_candidates(discovery.candidates), seed.seed_date,
+                                                settings.window)
+            discovered, in_window = len(discovery.candidates), len(candidates)
+            stored = load.known_article_urls(db)
+            old = [c for c in candidates if c.canonical_url in stored]
+            new = [c for c in candidates if c.canonical_url not in stored]
+            known = len(old)
+            load.load_attempts(db, run_id, [skipped_result(c) for c in old])
+            load.link_known_articles(db, seed.seed_id, run_id, old)
+            logger.info("%d in window (%d outside dropped), %d already stored, %d to fetch",
+                        in_window, dropped, known, len(new))
+            for batch in batches(new, settings.pipeline.batch_size):
+                results = fetch_batch_task(batch, settings.fetch)
+                extracted = extract_batch_task(batch, results)
+                counts = load_batch_task(db, seed.seed_id, run_id, batch, results, extracted)
+                fetched, failed, loaded = fetched + counts.fetched, failed + counts.failed, loaded + counts.loaded
+        judgements = judge_task(db, seed, settings.judge, run_id)
+    except Exception as exc:
+        load.finish_run(db, run_id, "failed", load.RunCounts(discovered, fetched, failed, loaded),
+                        note=f"{type(exc).__name__}: {exc}")
+        raise
+    load.finish_run(db, run_id, "finished", load.RunCounts(discovered, fetched, failed, loaded))
+    out = Path(report_dir) / f"{seed.seed_id}.md" if report_dir else None
+    report_task(db, seed, out)
+    statuses: dict[str, int] = {}
+    for j in judgements:
+        statuses[j.status] = statuses.get(j.status, 0) + 1
+    return RunSummary(
+        seed_id=seed.seed_id, run_id=run_id, status="finished", discovered=discovered, in_window=in_window,
+        already_known=known, fetched=fetched, failed=failed, loaded=loaded, statuses=statuses,
+        db_path=str(db), report_path=str(out) if out else None, seconds=time.monotonic() - started,
+    )
+
+
+@flow(name="monitor-all-seeds", log_prints=False)
+def monitor_all_seeds(
+    seeds_dir: str = "seeds",
+    db_path: str = "storywatch.duckdb",
+    allow_private_network: bool = False,
+    report_dir: str | None = "reports",
+) -> list[RunSummary]:
+    """Run every ``*.txt`` seed in a folder; one seed failing does not stop the others."""
+    logger = get_run_logger()
+    summaries = []
+    for seed_path in sorted(Path(seeds_dir).glob("*.txt")):
+        try:
+            summaries.append(monitor_seed(str(seed_path), db_path, allow_private_network, report_dir))
+        except Exception as exc:  # a bad seed or a crashed run is recorded; the others still run
+            logger.error("seed %s failed: %s", seed_path, exc)
+    return summaries

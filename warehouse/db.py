@@ -1,0 +1,89 @@
+"""Opening the DuckDB warehouse and keeping its schema current.
+
+In: a file path. Out: a DuckDB connection, migrated and with the public views
+in place. Migrations are numbered, append-only ``sql/migrations/NNNN_name.sql``
+files applied once each in order and recorded in ``schema_migrations``; the
+views in ``sql/views.sql`` are recreated after every migration pass.
+Connections are short-lived: open one per unit of work, never share one
+between tasks or threads.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+# The default warehouse sits in the working directory, where the Quickstart runs.
+DEFAULT_DB_PATH = Path("storywatch.duckdb")
+DB_ENV_VAR = "STORYWATCH_DB"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse file cannot be opened or migrated."""
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get(DB_ENV_VAR, DEFAULT_DB_PATH))
+
+
+def _sql_dir() -> resources.abc.Traversable:
+    return resources.files("warehouse") / "sql"
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every migration file, in order."""
+    found = []
+    for entry in (_sql_dir() / "migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A migrated connection (read-only ones see the file as it is and change nothing)."""
+    if read_only and not Path(path).exists():
+        raise WarehouseError(f"{path}: no warehouse file there (run 'storywatch run' first)")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"{path}: cannot open warehouse ({exc})") from None
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        if not read_only:
+            migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations and refresh the views, all in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
+        applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        done = []
+        for version, name, sql in migrations():
+            if version in applied:
+                continue
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+            done.append(version)
+        con.execute((_sql_dir() / "views.sql").read_text(encoding="utf-8"))
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return done

@@ -1,0 +1,226 @@
+"""Loading: typed records in, rows in the warehouse out, set-based and atomic.
+
+Each function opens its own short connection, stages the records as Arrow
+tables and writes every table it touches in one transaction, so a crash
+leaves either the whole batch or none of it. Inserts ignore rows whose key
+is already there, which makes a rerun (or a rerun after a crash) add nothing
+twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from extractors.records import (
+    Article,
+    Candidate,
+    DiscoveryProblem,
+    ExtractionFailure,
+    FetchResult,
+    Judgement,
+    Seed,
+)
+from warehouse import queries
+from warehouse.db import connect
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    fetched: int  # article pages fetched with an ok outcome
+    failed: int  # article URLs whose final attempt failed
+    loaded: int  # new article rows
+
+
+@dataclass(frozen=True)
+class RunCounts:
+    discovered: int
+    fetched: int
+    failed: int
+    loaded: int
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _stage(rows: Sequence[dict], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+def _write(con: duckdb.DuckDBPyConnection, statement: str, table: pa.Table) -> None:
+    if table.num_rows == 0:
+        return
+    con.register("staged", table)
+    try:
+        con.execute(statement)
+    finally:
+        con.unregister("staged")
+
+
+def _transaction(con: duckdb.DuckDBPyConnection):
+    class _Tx:
+        def __enter__(self) -> None:
+            con.execute("BEGIN TRANSACTION")
+
+        def __exit__(self, exc_type, exc, tb) -> None:
+            con.execute("ROLLBACK" if exc_type else "COMMIT")
+
+    return _Tx()
+
+
+_TS = pa.timestamp("us", tz="UTC")
+
+SEED_SCHEMA = pa.schema(
+    [("seed_id", pa.string()), ("seed_date", pa.date32()), ("title", pa.string()), ("path", pa.string()),
+     ("word_count", pa.int32()), ("text", pa.string()), ("loaded_at", _TS)]
+)
+ATTEMPT_SCHEMA = pa.schema(
+    [("run_id", pa.string()), ("url", pa.string()), ("final_url", pa.string()), ("outcome", pa.string()),
+     ("reason", pa.string()), ("http_status", pa.int32()), ("bytes", pa.int64()), ("elapsed_ms", pa.int32()),
+     ("fetched_at", _TS), ("attempt", pa.int32()), ("purpose", pa.string()), ("final", pa.bool_())]
+)
+PROBLEM_SCHEMA = pa.schema(
+    [("run_id", pa.string()), ("stage", pa.string()), ("url", pa.string()), ("reason", pa.string())]
+)
+PAGE_SCHEMA = pa.schema(
+    [("url", pa.string()), ("final_url", pa.string()), ("content_type", pa.string()),
+     ("http_status", pa.int32()), ("body", pa.binary()), ("fetched_at", _TS), ("run_id", pa.string())]
+)
+ARTICLE_SCHEMA = pa.schema(
+    [("article_id", pa.string()), ("url", pa.string()), ("final_url", pa.string()),
+     ("canonical_url", pa.string()), ("outlet", pa.string()), ("outlet_name", pa.string()),
+     ("title", pa.string()), ("author", pa.string()), ("published_at", _TS), ("language", pa.string()),
+     ("text", pa.string()), ("word_count", pa.int32()), ("content_hash", pa.string()),
+     ("first_seen_at", _TS), ("run_id", pa.string())]
+)
+LINK_SCHEMA = pa.schema(
+    [("seed_id", pa.string()), ("url", pa.string()), ("source_url", pa.string()), ("source_kind", pa.string()),
+     ("feed_title", pa.string()), ("feed_published_at", _TS), ("first_run_id", pa.string())]
+)
+COVERAGE_SCHEMA = pa.schema(
+    [("seed_id", pa.string()), ("article_id", pa.string()), ("related", pa.bool_()), ("relevance", pa.float64()),
+     ("similarity_to_seed", pa.float64()), ("containment_of_seed", pa.float64()), ("status", pa.string()),
+     ("cluster_id", pa.string()), ("is_cluster_origin", pa.bool_()), ("run_id", pa.string())]
+)
+
+
+def attempt_rows(run_id: str, results: Iterable[FetchResult]) -> list[dict]:
+    return [{"run_id": run_id, **dataclasses.asdict(a)} for r in results for a in r.attempts]
+
+
+def problem_rows(run_id: str, stage: str, problems: Iterable[DiscoveryProblem | ExtractionFailure]) -> list[dict]:
+    return [
+        {"run_id": run_id, "stage": stage, "url": getattr(p, "source_url", None) or getattr(p, "url", ""),
+         "reason": p.reason}
+        for p in problems
+    ]
+
+
+def load_seed(db: Path, seed: Seed) -> None:
+    row = {**dataclasses.asdict(seed), "loaded_at": now()}
+    with connect(db) as con, _transaction(con):
+        _write(con, queries.UPSERT_SEED, _stage([row], SEED_SCHEMA))
+
+
+def start_run(db: Path, run_id: str, seed_id: str) -> None:
+    with connect(db) as con, _transaction(con):
+        con.execute(queries.ABANDON_STALE_RUNS, [seed_id])
+        con.execute(queries.START_RUN, [run_id, seed_id, now()])
+
+
+def finish_run(db: Path, run_id: str, status: str, counts: RunCounts, note: str | None = None) -> None:
+    with connect(db) as con, _transaction(con):
+        con.execute(
+            queries.FINISH_RUN,
+            [now(), status, counts.discovered, counts.fetched, counts.failed, counts.loaded, note, run_id],
+        )
+
+
+def load_attempts(
+    db: Path, run_id: str, results: Sequence[FetchResult], problems: Sequence[DiscoveryProblem] = ()
+) -> None:
+    """Fetch attempts that bring no article (feeds, sitemaps, skips), and discovery problems."""
+    with connect(db) as con, _transaction(con):
+        _write(con, queries.INSERT_FETCH_ATTEMPTS, _stage(attempt_rows(run_id, results), ATTEMPT_SCHEMA))
+        _write(con, queries.INSERT_PROBLEMS, _stage(problem_rows(run_id, "discover", problems), PROBLEM_SCHEMA))
+
+
+def known_article_urls(db: Path) -> set[str]:
+    with connect(db) as con:
+        return {row[0] for row in con.execute("SELECT url FROM article_docs").fetchall()}
+
+
+def link_rows(seed_id: str, run_id: str, candidates: Iterable[Candidate]) -> list[dict]:
+    return [
+        {"seed_id": seed_id, "url": c.canonical_url, "source_url": c.source_url, "source_kind": c.source_kind,
+         "feed_title": c.title, "feed_published_at": c.published_at, "first_run_id": run_id}
+        for c in candidates
+    ]
+
+
+def link_known_articles(db: Path, seed_id: str, run_id: str, candidates: Sequence[Candidate]) -> None:
+    """Link already-stored articles that discovery found again to this seed."""
+    with connect(db) as con, _transaction(con):
+        _write(con, queries.LINK_KNOWN_ARTICLES, _stage(link_rows(seed_id, run_id, candidates), LINK_SCHEMA))
+
+
+def load_batch(
+    db: Path,
+    seed_id: str,
+    run_id: str,
+    candidates: Sequence[Candidate],
+    results: Sequence[FetchResult],
+    articles: Sequence[Article],
+    failures: Sequence[ExtractionFailure] = (),
+) -> BatchCounts:
+    """One fetch/extract batch: attempts, raw pages, articles and seed links, atomically."""
+    seen_at = now()
+    pages = [
+        {"url": r.url, "final_url": r.final_url or r.url, "content_type": r.content_type,
+         "http_status": r.http_status, "body": r.body, "fetched_at": r.attempts[-1].fetched_at if r.attempts
+         else seen_at, "run_id": run_id}
+        for r in results
+        if r.ok
+    ]
+    article_rows = [{**dataclasses.asdict(a), "first_seen_at": seen_at, "run_id": run_id} for a in articles]
+    loaded_urls = {a.url for a in articles}
+    links = link_rows(seed_id, run_id, [c for c in candidates if c.canonical_url in loaded_urls])
+    with connect(db) as con, _transaction(con):
+        before = con.execute("SELECT count(*) FROM article_docs").fetchall()[0][0]
+        _write(con, queries.INSERT_FETCH_ATTEMPTS, _stage(attempt_rows(run_id, results), ATTEMPT_SCHEMA))
+        _write(con, queries.INSERT_PAGES, _stage(pages, PAGE_SCHEMA))
+        _write(con, queries.INSERT_ARTICLES, _stage(article_rows, ARTICLE_SCHEMA))
+        _write(con, queries.INSERT_SEED_LINKS, _stage(links, LINK_SCHEMA))
+        _write(con, queries.INSERT_PROBLEMS, _stage(problem_rows(run_id, "extract", failures), PROBLEM_SCHEMA))
+        after = con.execute("SELECT count(*) FROM article_docs").fetchall()[0][0]
+    return BatchCounts(
+        fetched=sum(1 for r in results if r.ok),
+        failed=sum(1 for r in results if r.outcome == "failed"),
+        loaded=after - before,
+    )
+
+
+def seed_articles(db: Path, seed_id: str) -> list[Article]:
+    with connect(db) as con:
+        cursor = con.execute(queries.SEED_ARTICLES, [seed_id])
+        names = [d[0] for d in cursor.description]
+        return [Article(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+
+def load_coverage(db: Path, seed_id: str, run_id: str, judgements: Sequence[Judgement]) -> int:
+    """Replace the seed's coverage with this run's judgement of all its articles."""
+    rows = [{**dataclasses.asdict(j), "run_id": run_id} for j in judgements]
+    with connect(db) as con, _transaction(con):
+        con.execute(queries.DELETE_COVERAGE, [seed_id])
+        _write(con, queries.INSERT_COVERAGE, _stage(rows, COVERAGE_SCHEMA))
+    return len(rows)

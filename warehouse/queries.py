@@ -1,0 +1,58 @@
+"""Every DML and query statement the Python side runs, in one place.
+
+DDL lives in ``sql/migrations``, the public views in ``sql/views.sql`` and the
+report queries in ``sql/report``. Statements that read a staged Arrow table
+refer to it by the name it is registered under (``staged``).
+"""
+
+UPSERT_SEED = """
+INSERT INTO seed_docs BY NAME SELECT * FROM staged
+ON CONFLICT (seed_id) DO UPDATE SET
+    seed_date = excluded.seed_date, title = excluded.title, path = excluded.path,
+    word_count = excluded.word_count, text = excluded.text, loaded_at = excluded.loaded_at
+"""
+
+# A run still 'running' when a new one starts for the same seed was killed.
+ABANDON_STALE_RUNS = """
+UPDATE run_ledger SET status = 'abandoned', note = 'process ended before the run finished'
+WHERE seed_id = ? AND status = 'running'
+"""
+
+START_RUN = "INSERT INTO run_ledger (run_id, seed_id, started_at, status) VALUES (?, ?, ?, 'running')"
+
+FINISH_RUN = """
+UPDATE run_ledger
+SET finished_at = ?, status = ?, discovered = ?, fetched = ?, failed = ?, loaded = ?, note = ?
+WHERE run_id = ?
+"""
+
+INSERT_FETCH_ATTEMPTS = "INSERT OR IGNORE INTO fetch_attempts BY NAME SELECT * FROM staged"
+INSERT_PROBLEMS = "INSERT OR IGNORE INTO run_problems BY NAME SELECT DISTINCT * FROM staged"
+INSERT_PAGES = "INSERT OR IGNORE INTO pages BY NAME SELECT * FROM staged"
+INSERT_ARTICLES = "INSERT OR IGNORE INTO article_docs BY NAME SELECT * FROM staged"
+INSERT_SEED_LINKS = "INSERT OR IGNORE INTO seed_links BY NAME SELECT * FROM staged"
+
+DELETE_COVERAGE = "DELETE FROM coverage_judgements WHERE seed_id = ?"
+INSERT_COVERAGE = "INSERT INTO coverage_judgements BY NAME SELECT * FROM staged"
+
+# URLs this seed already has an article for: discovery does not fetch them again.
+KNOWN_ARTICLE_URLS = """
+SELECT l.url FROM seed_links l JOIN article_docs a ON a.url = l.url WHERE l.seed_id = ?
+"""
+
+# Every article linked to a seed, for judging the whole coverage set again.
+SEED_ARTICLES = """
+SELECT a.article_id, a.url, a.final_url, a.canonical_url, a.outlet, a.outlet_name, a.title,
+       a.author, a.published_at, a.language, a.text, a.word_count, a.content_hash
+FROM seed_links l JOIN article_docs a ON a.url = l.url
+WHERE l.seed_id = ?
+ORDER BY a.article_id
+"""
+
+LINK_KNOWN_ARTICLES = """
+INSERT OR IGNORE INTO seed_links BY NAME
+SELECT s.* FROM staged s WHERE EXISTS (SELECT 1 FROM article_docs a WHERE a.url = s.url)
+"""
+
+SEED_BY_ID = "SELECT seed_id, seed_date, title, path, word_count, text FROM seed_docs WHERE seed_id = ?"
+SEED_BY_PATH = "SELECT seed_id FROM seed_docs WHERE path = ? OR path LIKE '%/' || ?"

@@ -1,0 +1,181 @@
+"""The comparison report: one seed's coverage read from the warehouse and rendered.
+
+In: a warehouse path and a seed (its id or its file path). Out: a
+:class:`Report` of plain rows, rendered as Markdown or JSON. The queries are
+the files in ``sql/report``; everything that came from the web is escaped
+before it is written into Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+
+from warehouse import queries
+from warehouse.db import connect
+
+ReportFormat = Literal["md", "json"]
+
+
+class ReportError(LookupError):
+    """The report cannot be made (unknown seed, no warehouse)."""
+
+
+@dataclass(frozen=True)
+class Report:
+    seed: dict[str, Any]
+    key_terms: list[str]
+    latest_run: dict[str, Any] | None
+    status_counts: list[dict[str, Any]]
+    outlets: list[dict[str, Any]]
+    coverage: list[dict[str, Any]]
+    copies: list[dict[str, Any]]
+    failures: list[dict[str, Any]]
+
+
+def _query(name: str) -> str:
+    return (resources.files("warehouse") / "sql" / "report" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def resolve_seed_id(con: duckdb.DuckDBPyConnection, seed: str) -> str:
+    """A seed given as its id, or as a path to its file, to its id."""
+    if _rows(con, queries.SEED_BY_ID, [seed]):
+        return seed
+    stem = Path(seed).stem
+    if _rows(con, queries.SEED_BY_ID, [stem]):
+        return stem
+    raise ReportError(f"seed {seed!r} is not in the warehouse (run 'storywatch run' on it first)")
+
+
+def build_report(db: Path, seed: str, key_terms: list[str] | None = None) -> Report:
+    with connect(db, read_only=True) as con:
+        seed_id = resolve_seed_id(con, seed)
+        seed_row = _rows(con, queries.SEED_BY_ID, [seed_id])[0]
+        seed_row.pop("text", None)
+        latest = _rows(con, _query("latest_run"), [seed_id])
+        run = latest[0] if latest else None
+        return Report(
+            seed=seed_row,
+            key_terms=key_terms or [],
+            latest_run=run,
+            status_counts=_rows(con, _query("status_counts"), [seed_id]),
+            outlets=_rows(con, _query("outlets"), [seed_id]),
+            coverage=_rows(con, _query("coverage"), [seed_id]),
+            copies=_rows(con, _query("copies"), [seed_id]),
+            failures=_rows(con, _query("failures"), [run["run_id"]]) if run else [],
+        )
+
+
+def render(report: Report, fmt: ReportFormat) -> str:
+    if fmt == "json":
+        return json.dumps(asdict(report), default=_json_value, indent=2, ensure_ascii=False) + "\n"
+    return render_markdown(report)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+
+
+def md(value: Any) -> str:
+    """Web text made inert in Markdown: no links, HTML, emphasis or broken tables."""
+    if value is None:
+        return "–"
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "undated"
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    seed, run = report.seed, report.latest_run
+    out = [
+        f"# Coverage of: {md(seed['title'])}",
+        "",
+        f"Seed {md(seed['seed_id'])} dated {seed['seed_date']}, {seed['word_count']} words ({md(seed['path'])}).",
+    ]
+    if report.key_terms:
+        out.append(f"Key terms: {', '.join(md(t) for t in report.key_terms)}.")
+    if run:
+        out += [
+            "",
+            f"Latest run {md(run['run_id'])} ({run['status']}): started {_when(run['started_at'])}; "
+            f"{run['discovered']} candidates discovered, {run['fetched']} pages fetched, "
+            f"{run['failed']} failed, {run['loaded']} new articles.",
+        ]
+    counts = {row["status"]: row["articles"] for row in report.status_counts}
+    out += ["", "## Counts by status", ""]
+    out += _table(
+        ["status", "articles"],
+        [[s, str(counts.get(s, 0))] for s in ("original", "syndicated", "seed_copy", "unrelated")],
+    )
+    out += ["", "## Outlets", ""]
+    out += _table(
+        ["outlet", "first published", "first lag (h)", "articles", "original", "syndicated", "seed copies"],
+        [
+            [md(o["outlet"]), _when(o["first_published"]), _num(o["first_lag_hours"], 1), str(o["articles"]),
+             str(o["original"]), str(o["syndicated"]), str(o["seed_copy"])]
+            for o in report.outlets
+        ],
+    )
+    out += ["", "## Coverage", ""]
+    out += _table(
+        ["published", "lag (h)", "outlet", "title", "relevance", "similarity", "containment", "status"],
+        [
+            [_when(c["published_at"]), _num(c["lag_hours"], 1), md(c["outlet"]), md(c["title"]),
+             _num(c["relevance"]), _num(c["similarity_to_seed"]), _num(c["containment_of_seed"]),
+             c["status"] + (" (origin)" if c["is_cluster_origin"] else "")]
+            for c in report.coverage
+        ],
+    )
+    out += ["", "## Who copied whom", ""]
+    if report.copies:
+        out += _table(
+            ["origin", "published", "copied by", "published", "hours later"],
+            [
+                [md(c["origin_outlet"]), _when(c["origin_published_at"]), md(c["copy_outlet"]),
+                 _when(c["copy_published_at"]), _num(c["hours_later"], 1)]
+                for c in report.copies
+            ],
+        )
+    else:
+        out.append("No syndicated copies found.")
+    out += ["", "## Failures by reason (latest run)", ""]
+    if report.failures:
+        out += _table(
+            ["stage", "outcome", "reason", "URLs"],
+            [[f["stage"], f["outcome"], md(f["reason"]), str(f["urls"])] for f in report.failures],
+        )
+    else:
+        out.append("None.")
+    return "\n".join(out) + "\n"
