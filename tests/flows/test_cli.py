@@ -1,0 +1,120 @@
+"""The command line: one-line errors before any network work, read-only sql, extract, report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from extractors.records import Article, Candidate, FetchAttempt, FetchResult, Judgement
+from extractors.seed import load_seed
+from flows.cli import main
+from warehouse import load
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = '<script>alert(1)</script> | [click](javascript:alert(2)) **bold** # heading'
+
+
+@pytest.mark.parametrize(
+    ("seed_text", "toml", "message"),
+    [
+        ("no date line here\n" + "word " * 30, None, "first line must be 'date YYYY-MM-DD'"),
+        ("date 2023-02-31\n" + "word " * 30, None, "impossible date"),
+        ("date 2023-04-26\n", None, "no article text"),
+        ("date 2023-04-26\n" + "word " * 30, "surprise = 1\n", "unknown key 'surprise'"),
+        ("date 2023-04-26\n" + "word " * 30, "[window]\ndays_after = 'x'\n", "window.days_after must be int"),
+    ],
+)
+def test_broken_seed_stops_with_one_line_before_network(tmp_path, newsroom, capsys, seed_text, toml, message):
+    seed = tmp_path / "bad.txt"
+    seed.write_text(seed_text, encoding="utf-8")
+    sources = "".join(f'[[sources]]\nkind = "{k}"\nurl = "{u}"\n' for k, u in newsroom.feed_sources())
+    seed.with_suffix(".toml").write_text((toml or "") + sources, encoding="utf-8")
+    code = main(["run", str(seed), "--db", str(tmp_path / "w.duckdb"), "--allow-private-network"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.count("\n") == 0 and err.startswith("storywatch: error: ") and message in err and str(seed) in err
+    assert newsroom.requests == []
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_missing_seed_file_is_an_error(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "w.duckdb")]) == 2
+    assert "seed file not found" in capsys.readouterr().err
+
+
+def hostile_warehouse(db: Path) -> str:
+    seed = load_seed(ROOT / "seeds" / "xi-zelensky-call.txt")
+    load.load_seed(db, seed)
+    url = "http://evil.example/a.html"
+    now = datetime(2023, 4, 26, 9, tzinfo=UTC)
+    aid = hashlib.sha1(url.encode()).hexdigest()[:16]
+    art = Article(aid, url, url, url, "evil.example", None, HOSTILE, None, now, "en", "x " * 60, 60, "h")
+    attempt = FetchAttempt(url, url, "ok", None, 200, 10, 1, now, 1, "article", True)
+    load.start_run(db, "r1", seed.seed_id)
+    load.load_batch(db, seed.seed_id, "r1", [Candidate(url, url, "http://evil.example/rss", "feed")],
+                    [FetchResult(url, "article", "ok", None, url, 200, "text/html", b"x", attempts=(attempt,))],
+                    [art])
+    load.load_coverage(db, seed.seed_id, "r1",
+                       [Judgement(seed.seed_id, aid, True, 0.9, 0.1, 0.1, "original", None, False)])
+    load.finish_run(db, "r1", "finished", load.RunCounts(1, 1, 0, 1))
+    return seed.seed_id
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_report_escapes_what_came_from_the_web(tmp_path, fmt):
+    db = tmp_path / "w.duckdb"
+    seed_id = hostile_warehouse(db)
+    out = tmp_path / f"r.{fmt}"
+    # By seed_id and by seed path: both name the same seed.
+    assert main(["report", seed_id, "--db", str(db), "--format", fmt, "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert json.loads(text)["coverage"][0]["title"] == HOSTILE
+        return
+    assert "<script>" not in text
+    if fmt == "html":
+        assert "&lt;script&gt;" in text and 'href="javascript' not in text
+    if fmt == "md":
+        assert "](javascript:" not in text
+        row = next(line for line in text.splitlines() if line.startswith("| 2023-04-26"))
+        # An unescaped "|" in the title would add a column to the 8 of the coverage table.
+        assert len(re.split(r"(?<!\\)\|", row)) == 8 + 2
+
+
+def test_report_by_seed_path_and_unknown_seed(tmp_path, capsys):
+    db = tmp_path / "w.duckdb"
+    hostile_warehouse(db)
+    assert main(["report", str(ROOT / "seeds" / "xi-zelensky-call.txt"), "--db", str(db)]) == 0
+    assert "Key terms:" in capsys.readouterr().out
+    assert main(["report", "no-such-seed", "--db", str(db)]) == 2
+    assert "not in the warehouse" in capsys.readouterr().err
+
+
+def test_sql_is_read_only(tmp_path, capsys):
+    db = tmp_path / "w.duckdb"
+    hostile_warehouse(db)
+    assert main(["sql", "SELECT count(*) AS n FROM coverage", "--db", str(db)]) == 0
+    assert "1" in capsys.readouterr().out
+    assert main(["sql", "DELETE FROM article_docs", "--db", str(db)]) == 2
+    assert "read-only" in capsys.readouterr().err.lower()
+    assert main(["sql", "SELECT count(*) FROM articles", "--db", str(db)]) == 0
+    assert "1" in capsys.readouterr().out
+
+
+def test_extract_jsonl(tmp_path):
+    pages = sorted((ROOT / "seeds" / "sample" / "sites").glob("*/**/*.html"))[:3]
+    done = subprocess.run([sys.executable, "-m", "flows.cli", "extract", *map(str, pages), "--jsonl"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["path"] for r in records] == [str(p) for p in pages]
+    for r in records:
+        assert {"path", "url", "title", "author", "published", "language", "text"} <= set(r)
+        assert r["title"] and len(r["text"].split()) > 50

@@ -1,0 +1,114 @@
+"""The real flow, end to end, under Prefect's test harness, against a newsroom on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from warehouse.db import connect
+
+VIEWS = ("seeds", "articles", "coverage", "events", "quotes", "claims")
+
+
+def view_counts(db: Path) -> dict[str, int]:
+    with connect(db, read_only=True) as con:
+        return {v: con.execute(f"SELECT count(*) FROM {v}").fetchall()[0][0] for v in VIEWS}
+
+
+def coverage_by_page(db: Path) -> dict[str, tuple[str, bool]]:
+    """status and related of each judged article, keyed by host/path.html as labels.csv is."""
+    with connect(db, read_only=True) as con:
+        rows = con.execute("SELECT url, status, related FROM coverage").fetchall()
+    # Loopback URLs look like http://127.0.0.1:PORT/<host>/<path>.
+    return {urlsplit(url).path.lstrip("/"): (status, related) for url, status, related in rows}
+
+
+def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loopback_seed, newsroom,
+                                                          sample_labels, tmp_path):
+    from flows.pipeline import monitor_seed
+
+    db = tmp_path / "w.duckdb"
+    first = monitor_seed(str(loopback_seed), str(db), allow_private_network=True, report_dir=str(tmp_path))
+    assert first.status == "finished" and first.loaded > 0
+
+    judged = coverage_by_page(db)
+    in_window = {page: row for page, row in sample_labels.items() if row["in_window"] == "yes"}
+    out_of_window = {page for page, row in sample_labels.items() if row["in_window"] == "no"}
+    assert not out_of_window & set(judged), "articles outside the time window were loaded"
+    assert set(in_window) <= set(judged), f"missing: {sorted(set(in_window) - set(judged))}"
+    # Judging agrees with the hand labels on every in-window page.
+    disagreements = {page: (judged[page][0], row["expected_status"]) for page, row in in_window.items()
+                     if judged[page][0] != row["expected_status"]}
+    assert not disagreements
+    assert (tmp_path / "xi-zelensky-call.md").read_text(encoding="utf-8").startswith("# Coverage of:")
+
+    counts = view_counts(db)
+    requests_before = len(newsroom.article_requests())
+    second = monitor_seed(str(loopback_seed), str(db), allow_private_network=True, report_dir=str(tmp_path))
+    assert second.loaded == 0 and second.fetched == 0
+    assert view_counts(db) == counts
+    assert len(newsroom.article_requests()) == requests_before, "a rerun fetched stored articles again"
+    with connect(db, read_only=True) as con:
+        skipped = con.execute(
+            "SELECT count(*) FROM fetch_log WHERE run_id = ? AND outcome = 'skipped'", [second.run_id]
+        ).fetchall()[0][0]
+        runs = con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()
+    assert skipped == len(in_window)
+    assert runs == [("finished",), ("finished",)]
+
+
+def test_loopback_is_refused_without_the_flag(prefect_harness, loopback_seed, newsroom, tmp_path):
+    from flows.pipeline import monitor_seed
+
+    db = tmp_path / "w.duckdb"
+    summary = monitor_seed(str(loopback_seed), str(db), allow_private_network=False, report_dir=None)
+    assert summary.status == "finished" and summary.fetched == 0 and summary.loaded == 0
+    assert newsroom.requests == [], "a request reached the loopback server"
+    with connect(db, read_only=True) as con:
+        reasons = con.execute("SELECT DISTINCT outcome, reason FROM fetch_log").fetchall()
+    assert reasons and all(outcome == "skipped" and "loopback" in reason for outcome, reason in reasons)
+
+
+def test_killed_run_then_rerun_leaves_no_duplicates_and_nothing_missing(
+    prefect_harness, newsroom, make_loopback_seed, tmp_path
+):
+    seed = make_loopback_seed(tmp_path, newsroom, batch_size=3)
+    db = tmp_path / "w.duckdb"
+    newsroom.delay = 0.4
+    env = {**os.environ, "PREFECT_API_URL": prefect_harness, "PREFECT_LOGGING_LEVEL": "WARNING"}
+    cmd = [sys.executable, "-m", "flows.cli", "run", str(seed), "--db", str(db), "--allow-private-network",
+           "--report-dir", str(tmp_path)]
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while len(newsroom.article_requests()) < 8 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be killed:\n" + proc.stdout.read().decode()
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    newsroom.delay = 0.0
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    clean_db = tmp_path / "clean.duckdb"
+    clean = subprocess.run([*cmd[:6], str(clean_db), *cmd[7:]], env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    with connect(db, read_only=True) as con:
+        urls = [r[0] for r in con.execute("SELECT url FROM articles").fetchall()]
+        statuses = [r[0] for r in con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()]
+        covered = con.execute("SELECT count(*) FROM coverage").fetchall()[0][0]
+    with connect(clean_db, read_only=True) as con:
+        clean_urls = {r[0] for r in con.execute("SELECT url FROM articles").fetchall()}
+    assert len(urls) == len(set(urls)), "duplicate articles after the rerun"
+    assert set(urls) == clean_urls, "the killed-and-rerun warehouse differs from a clean run"
+    assert covered == len(clean_urls)
+    assert statuses == ["abandoned", "finished"]

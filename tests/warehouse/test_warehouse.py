@@ -1,0 +1,130 @@
+"""The warehouse: migrations, the public views' columns, idempotent atomic loads."""
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extractors.records import Article, Candidate, ExtractionFailure, FetchAttempt, FetchResult, Judgement
+from extractors.seed import load_seed
+from warehouse import load
+from warehouse.db import WarehouseError, connect, migrations
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = load_seed(ROOT / "seeds" / "xi-zelensky-call.txt")
+
+# The public contract of ARCHITECTURE.md: these columns, at least, in these views.
+CONTRACT = {
+    "seeds": "seed_id, seed_date, title, path, word_count",
+    "runs": "run_id, seed_id, started_at, finished_at, status, discovered, fetched, failed, loaded",
+    "fetch_log": "run_id, url, final_url, outcome, reason, http_status, bytes, elapsed_ms, fetched_at",
+    "articles": "article_id, url, canonical_url, outlet, title, author, published_at, language, text, "
+    "word_count, content_hash, first_seen_at",
+    "coverage": "seed_id, article_id, url, canonical_url, outlet, title, published_at, related, relevance, "
+    "similarity_to_seed, containment_of_seed, status, cluster_id, is_cluster_origin, lag_hours",
+    "events": "seed_id, article_id, url, event_date, actor, event_type, mode, target, location, sentence, in_seed",
+    "quotes": "seed_id, article_id, url, speaker, quote, in_seed",
+    "claims": "seed_id, claim_id, claim, article_id, url, outlet, verdict, evidence",
+}
+
+
+def columns(con, view):
+    return [row[0] for row in con.execute(f"DESCRIBE {view}").fetchall()]
+
+
+def test_every_contract_column_exists(tmp_path):
+    with connect(tmp_path / "w.duckdb") as con:
+        for view, wanted in CONTRACT.items():
+            missing = set(wanted.split(", ")) - set(columns(con, view))
+            assert not missing, f"{view} lacks {missing}"
+
+
+def test_migrations_apply_once(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with connect(db):
+        pass
+    with connect(db) as con:
+        versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
+    assert versions == [v for v, _, _ in migrations()]
+
+
+def test_read_only_connection_refuses_writes_and_missing_files(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with pytest.raises(WarehouseError, match="no warehouse file"):
+        with connect(db, read_only=True):
+            pass
+    load.load_seed(db, SEED)
+    with connect(db, read_only=True) as con:
+        with pytest.raises(duckdb.Error):
+            con.execute("DELETE FROM seed_docs")
+        assert con.execute("SELECT count(*) FROM seeds").fetchall() == [(1,)]
+
+
+def make_batch(n: int, run: str):
+    now = datetime.now(UTC)
+    candidates, results, articles = [], [], []
+    for i in range(n):
+        url = f"http://outlet{i}.example/story.html"
+        candidates.append(Candidate(url, url, "http://feed.example/rss", "feed", f"Title {i}"))
+        attempt = FetchAttempt(url, url, "ok", None, 200, 100, 5, now, 1, "article", True)
+        results.append(FetchResult(url, "article", "ok", None, url, 200, "text/html", b"<html>x</html>",
+                                   attempts=(attempt,)))
+        articles.append(Article(hashlib.sha1(url.encode()).hexdigest()[:16], url, url, url, f"outlet{i}.example",
+                                None, f"Title {i}", None, now, "en", f"text {i}", 2, f"h{i}"))
+    return candidates, results, articles
+
+
+def counts(db):
+    with connect(db, read_only=True) as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                for t in ("articles", "pages", "seed_links", "problems")}
+
+
+def test_batch_load_is_idempotent(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load.load_seed(db, SEED)
+    c, r, a = make_batch(5, "r1")
+    first = load.load_batch(db, SEED.seed_id, "r1", c, r, a, [ExtractionFailure("http://x.example/", "empty")])
+    assert first.loaded == 5
+    before = counts(db)
+    again = load.load_batch(db, SEED.seed_id, "r2", c, r, a, [ExtractionFailure("http://x.example/", "empty")])
+    assert again.loaded == 0
+    after = counts(db)
+    assert {k: v for k, v in after.items() if k != "problems"} == {k: v for k, v in before.items() if k != "problems"}
+    assert after["articles"] == 5 and len(load.seed_articles(db, SEED.seed_id)) == 5
+
+
+def test_a_failing_batch_leaves_nothing_behind(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load.load_seed(db, SEED)
+    c, r, a = make_batch(3, "r1")
+    # A NOT NULL text column violated mid-transaction: pages and links written before it must roll back.
+    broken = a[:2] + [Article(**{**a[2].__dict__, "text": None})]
+    with pytest.raises(duckdb.Error):
+        load.load_batch(db, SEED.seed_id, "r1", c, r, broken)
+    assert counts(db) == {"articles": 0, "pages": 0, "seed_links": 0, "problems": 0}
+
+
+def test_coverage_is_replaced_not_appended(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load.load_seed(db, SEED)
+    c, r, a = make_batch(2, "r1")
+    load.load_batch(db, SEED.seed_id, "r1", c, r, a)
+    judged = [Judgement(SEED.seed_id, x.article_id, True, 0.5, 0.1, 0.1, "original", None, False) for x in a]
+    load.load_coverage(db, SEED.seed_id, "r1", judged)
+    load.load_coverage(db, SEED.seed_id, "r2", judged)
+    with connect(db, read_only=True) as con:
+        rows = con.execute("SELECT outlet, lag_hours FROM coverage ORDER BY outlet").fetchall()
+    assert len(rows) == 2 and all(lag is not None for _, lag in rows)
+
+
+def test_stale_running_runs_are_marked_abandoned(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load.load_seed(db, SEED)
+    load.start_run(db, "killed", SEED.seed_id)
+    load.start_run(db, "next", SEED.seed_id)
+    with connect(db, read_only=True) as con:
+        status = dict(con.execute("SELECT run_id, status FROM runs").fetchall())
+    assert status == {"killed": "abandoned", "next": "running"}
