@@ -92,6 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from extractors.article import extract_article
+
     from extractors.records import Article
 
     for path in args.files:

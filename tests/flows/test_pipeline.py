@@ -10,8 +10,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
 from warehouse.db import connect
 
 VIEWS = ("seeds", "articles", "coverage", "events", "quotes", "claims")
