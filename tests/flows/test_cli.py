@@ -39,7 +39,8 @@ def test_broken_seed_stops_with_one_line_before_network(tmp_path, newsroom, caps
     code = main(["run", str(seed), "--db", str(tmp_path / "w.duckdb"), "--allow-private-network"])
     err = capsys.readouterr().err.strip()
     assert code == 2
-    assert err.count("\n") == 0 and err.startswith("storywatch: error: ") and message in err and str(seed) in err
+    named = str(seed.with_suffix(".toml")) if toml else str(seed)
+    assert err.count("\n") == 0 and err.startswith("storywatch: error: ") and message in err and named in err
     assert newsroom.requests == []
     assert not (tmp_path / "w.duckdb").exists()
 
