@@ -92,7 +92,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from extractors.article import extract_article
-
     from extractors.records import Article
 
     for path in args.files:
@@ -168,18 +167,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from flows.prefect_env import configure_prefect
 
     configure_prefect(verbose=True)
-    from flows.pipeline import monitor_all_seeds
+    from flows.local_server import LocalServerError, local_prefect_server
 
-    monitor_all_seeds.serve(
-        name="storywatch-local",
-        interval=args.interval_minutes * 60,
-        parameters={
-            "seeds_dir": str(args.seeds_dir),
-            "db_path": str(args.db or default_db_path()),
-            "allow_private_network": args.allow_private_network,
-            "report_dir": str(args.report_dir),
-        },
-    )
+    try:
+        with local_prefect_server() as api:
+            print(f"storywatch: Prefect API at {api}; every seed in {args.seeds_dir} runs every "
+                  f"{args.interval_minutes:g} minutes (Ctrl-C stops)", flush=True)
+            from flows.pipeline import monitor_all_seeds
+
+            monitor_all_seeds.serve(
+                name="storywatch-local",
+                interval=args.interval_minutes * 60,
+                parameters={
+                    "seeds_dir": str(args.seeds_dir),
+                    "db_path": str((args.db or default_db_path()).resolve()),
+                    "allow_private_network": args.allow_private_network,
+                    "report_dir": str(args.report_dir.resolve()),
+                },
+            )
+    except LocalServerError as exc:
+        raise CommandError(str(exc)) from None
     return EXIT_OK
 
 

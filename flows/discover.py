@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.feeds import parse_feed
-from extractors.sitemaps import parse_sitemap
-
 from extractors.records import Candidate, DiscoveryProblem, FetchResult
 from extractors.settings import FetchSettings, SourceSpec
+from extractors.sitemaps import parse_sitemap
 from flows.fetch import FetchRequest, fetch_all
 
 # Sitemap index -> index -> urlset is the deepest nesting seen on news sites;

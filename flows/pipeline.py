@@ -17,12 +17,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from extractors.article import PageInput, extract_articles
-from extractors.window import dedupe_candidates, filter_window
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from extractors.article import PageInput, extract_articles
 from extractors.judge import judge_coverage
 from extractors.records import (
     Article,
@@ -36,6 +35,7 @@ from extractors.records import (
 from extractors.seed import load_seed
 from extractors.settings import FetchSettings, JudgeSettings, MonitorSettings, load_settings
 from extractors.terms import key_terms
+from extractors.window import dedupe_candidates, filter_window
 from flows.discover import Discovery, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
 from flows.sample_server import serve_sample
