@@ -110,3 +110,19 @@ def test_killed_run_then_rerun_leaves_no_duplicates_and_nothing_missing(
     assert set(urls) == clean_urls, "the killed-and-rerun warehouse differs from a clean run"
     assert covered == len(clean_urls)
     assert statuses == ["abandoned", "finished"]
+
+
+def test_all_seeds_flow_runs_the_good_seed_and_survives_a_bad_one(prefect_harness, newsroom, make_loopback_seed,
+                                                                   tmp_path):
+    from flows.pipeline import monitor_all_seeds
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    make_loopback_seed(seeds, newsroom)
+    (seeds / "broken.txt").write_text("no date line\n" + "word " * 40, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    summaries = monitor_all_seeds(str(seeds), str(db), allow_private_network=True, report_dir=None)
+    assert [s.seed_id for s in summaries] == ["xi-zelensky-call"]
+    assert summaries[0].loaded > 0
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT seed_id FROM seeds").fetchall() == [("xi-zelensky-call",)]
