@@ -34,7 +34,6 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from charset_normalizer import from_bytes
 from trafilatura import bare_extraction
@@ -49,6 +48,7 @@ from extractors.page_meta import (
     read_published_at,
 )
 from extractors.records import Article, ExtractionFailure
+from extractors.urls import url_host
 
 __all__ = ["MIN_ARTICLE_WORDS", "PageInput", "decode_html", "extract_article", "extract_articles", "extract_page"]
 
@@ -318,14 +318,8 @@ def _paragraphs(text: str) -> str:
 
 
 def _outlet(*urls: str) -> str:
-    for candidate in urls:
-        try:
-            host = urlsplit(candidate).hostname
-        except ValueError:
-            continue
-        if host:
-            return host.lower().rstrip(".").removeprefix("www.")
-    return ""
+    """The first of ``urls`` that has a host gives the outlet."""
+    return next((host for host in map(url_host, urls) if host), "")
 
 
 def _declared_name(sitename: str | None, *urls: str) -> str | None:

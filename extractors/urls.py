@@ -83,8 +83,7 @@ def url_host(url: str) -> str:
         host = urlsplit(url.strip()).hostname or ""
     except ValueError:
         return ""
-    host = host.lower()
-    return host[4:] if host.startswith("www.") else host
+    return host.lower().rstrip(".").removeprefix("www.")
 
 
 def _clean_query(query: str) -> str:
