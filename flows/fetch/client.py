@@ -50,6 +50,10 @@ _LOCATION = "storywatch.location"
 class FetchRequest:
     url: str
     purpose: FetchPurpose
+    # Validators from the last fetch of this URL: sent as a conditional GET, so an
+    # unchanged feed or sitemap costs a 304 and no body.
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,7 @@ async def _fetch_with_retries(run: _Run, request: FetchRequest, url: httpx.URL) 
         fetched_at, clock = datetime.now(UTC), time.monotonic()
         # The overall slot is held only while talking to the server, not while waiting to retry.
         async with run.slots:
-            step = await _attempt(run, url, request.purpose)
+            step = await _attempt(run, url, request)
         elapsed_ms = round((time.monotonic() - clock) * 1000)
         delay: float | None = None
         if step.retry and number <= settings.retries:
@@ -172,19 +176,22 @@ async def _fetch_with_retries(run: _Run, request: FetchRequest, url: httpx.URL) 
             return FetchResult(
                 url=request.url, purpose=request.purpose, outcome=step.outcome, reason=step.reason,
                 final_url=step.final_url, http_status=step.http_status, content_type=step.content_type,
-                body=step.body, etag=step.etag, last_modified=step.last_modified, attempts=tuple(attempts),
+                body=step.body, attempts=tuple(attempts),
+                etag=step.etag or (request.etag if step.outcome == "not_modified" else None),
+                last_modified=step.last_modified
+                or (request.last_modified if step.outcome == "not_modified" else None),
             )
         logger.debug("attempt %d of %s: %s; retrying in %.2fs", number, request.url, step.reason, delay)
         await asyncio.sleep(delay)
 
 
-async def _attempt(run: _Run, url: httpx.URL, purpose: FetchPurpose) -> _Step:
+async def _attempt(run: _Run, url: httpx.URL, request: FetchRequest) -> _Step:
     """One try at ``url`` (its redirects and body included) under the total deadline."""
     settings = run.settings
     deadline = asyncio.timeout(settings.total_timeout)
     try:
         async with deadline:
-            return await _follow(run, url, purpose)
+            return await _follow(run, url, request)
     except TimeoutError:
         if not deadline.expired():
             raise
@@ -231,10 +238,14 @@ async def _take_location(response: httpx.Response) -> None:
         del response.headers["location"]
 
 
-async def _follow(run: _Run, url: httpx.URL, purpose: FetchPurpose) -> _Step:
+async def _follow(run: _Run, url: httpx.URL, request: FetchRequest) -> _Step:
     """GET ``url``, following redirects by hand so each hop's target is vetted and counted."""
     settings = run.settings
-    headers = {"Accept": _ACCEPT[purpose]}
+    headers = {"Accept": _ACCEPT[request.purpose]}
+    if request.etag:
+        headers["If-None-Match"] = request.etag
+    if request.last_modified:
+        headers["If-Modified-Since"] = request.last_modified
     current, redirects = url, 0
     while True:
         response = await run.client.send(run.client.build_request("GET", current, headers=headers), stream=True)
@@ -263,6 +274,12 @@ async def _follow(run: _Run, url: httpx.URL, purpose: FetchPurpose) -> _Step:
 async def _answer(response: httpx.Response, url: httpx.URL, settings: FetchSettings) -> _Step:
     """The final (non-redirect) response as a step: the capped body for 2xx, the status otherwise."""
     status = response.status_code
+    if status == 304:
+        # Keep the validators we sent unless the server gave fresh ones.
+        return _Step(
+            "not_modified", "not modified since the last fetch", final_url=str(url), http_status=status,
+            etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"),
+        )
     if not 200 <= status < 300:
         return _Step(
             "failed", f"HTTP {status}", retry=retryable_status(status),
