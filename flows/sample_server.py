@@ -9,6 +9,7 @@ fetch, extract and judge code as live sources.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
 import threading
@@ -58,10 +59,18 @@ def _handler(sites: Path) -> type[BaseHTTPRequestHandler]:
                 self.send_error(404)
                 return
             body = target.read_bytes()
+            # A content hash as ETag lets reruns exercise conditional GET as on live sites.
+            etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
             ctype = _TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             self.send_response(200)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", etag)
             self.end_headers()
             self.wfile.write(body)
 

@@ -107,6 +107,10 @@ LINK_SCHEMA = pa.schema(
     [("seed_id", pa.string()), ("url", pa.string()), ("source_url", pa.string()), ("source_kind", pa.string()),
      ("feed_title", pa.string()), ("feed_published_at", _TS), ("first_run_id", pa.string())]
 )
+VALIDATOR_SCHEMA = pa.schema(
+    [("url", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()), ("updated_at", _TS),
+     ("run_id", pa.string())]
+)
 COVERAGE_SCHEMA = pa.schema(
     [("seed_id", pa.string()), ("article_id", pa.string()), ("related", pa.bool_()), ("relevance", pa.float64()),
      ("similarity_to_seed", pa.float64()), ("containment_of_seed", pa.float64()), ("status", pa.string()),
@@ -149,10 +153,23 @@ def finish_run(db: Path, run_id: str, status: str, counts: RunCounts, note: str 
 def load_attempts(
     db: Path, run_id: str, results: Sequence[FetchResult], problems: Sequence[DiscoveryProblem] = ()
 ) -> None:
-    """Fetch attempts that bring no article (feeds, sitemaps, skips), and discovery problems."""
+    """Fetch attempts that bring no article (feeds, sitemaps, skips), discovery problems, and
+    the validators of sources that answered, for the next run's conditional GET."""
+    validators = [
+        {"url": r.url, "etag": r.etag, "last_modified": r.last_modified, "updated_at": now(), "run_id": run_id}
+        for r in results
+        if r.purpose != "article" and r.outcome in ("ok", "not_modified") and (r.etag or r.last_modified)
+    ]
     with connect(db) as con, _transaction(con):
         _write(con, queries.INSERT_FETCH_ATTEMPTS, _stage(attempt_rows(run_id, results), ATTEMPT_SCHEMA))
+        _write(con, queries.UPSERT_SOURCE_VALIDATORS, _stage(validators, VALIDATOR_SCHEMA))
         _write(con, queries.INSERT_PROBLEMS, _stage(problem_rows(run_id, "discover", problems), PROBLEM_SCHEMA))
+
+
+def source_validators(db: Path) -> dict[str, tuple[str | None, str | None]]:
+    """url -> (etag, last_modified) of every feed and sitemap fetched before."""
+    with connect(db) as con:
+        return {url: (etag, modified) for url, etag, modified in con.execute(queries.SOURCE_VALIDATORS).fetchall()}
 
 
 def known_article_urls(db: Path) -> set[str]:

@@ -56,3 +56,12 @@ SELECT s.* FROM staged s WHERE EXISTS (SELECT 1 FROM article_docs a WHERE a.url 
 
 SEED_BY_ID = "SELECT seed_id, seed_date, title, path, word_count, text FROM seed_docs WHERE seed_id = ?"
 SEED_BY_PATH = "SELECT seed_id FROM seed_docs WHERE path = ? OR path LIKE '%/' || ?"
+
+SOURCE_VALIDATORS = "SELECT url, etag, last_modified FROM source_validators"
+
+UPSERT_SOURCE_VALIDATORS = """
+INSERT INTO source_validators BY NAME SELECT * FROM staged
+ON CONFLICT (url) DO UPDATE SET
+    etag = excluded.etag, last_modified = excluded.last_modified,
+    updated_at = excluded.updated_at, run_id = excluded.run_id
+"""

@@ -128,3 +128,18 @@ def test_stale_running_runs_are_marked_abandoned(tmp_path):
     with connect(db, read_only=True) as con:
         status = dict(con.execute("SELECT run_id, status FROM runs").fetchall())
     assert status == {"killed": "abandoned", "next": "running"}
+
+
+def test_source_validators_round_trip_and_update(tmp_path):
+    db = tmp_path / "w.duckdb"
+    now = datetime.now(UTC)
+
+    def feed(outcome, etag, modified):
+        attempt = FetchAttempt("http://f.example/rss", None, outcome, None, 200, 0, 1, now, 1, "feed", True)
+        return FetchResult("http://f.example/rss", "feed", outcome, None, etag=etag, last_modified=modified,
+                           attempts=(attempt,))
+
+    load.load_attempts(db, "r1", [feed("ok", '"a"', "Wed, 26 Apr 2023 12:00:00 GMT"), feed("failed", '"x"', None)])
+    assert load.source_validators(db) == {"http://f.example/rss": ('"a"', "Wed, 26 Apr 2023 12:00:00 GMT")}
+    load.load_attempts(db, "r2", [feed("not_modified", '"b"', None)])
+    assert load.source_validators(db) == {"http://f.example/rss": ('"b"', None)}
