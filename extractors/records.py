@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Literal
 
 SourceKind = Literal["feed", "sitemap"]
-FetchPurpose = Literal["feed", "sitemap", "article"]
+FetchPurpose = Literal["feed", "sitemap", "article", "robots"]
 FetchOutcome = Literal["ok", "not_modified", "skipped", "failed"]
 CoverageStatus = Literal["seed_copy", "syndicated", "original", "unrelated"]
 

@@ -51,10 +51,18 @@ class FetchSettings:
     # A Retry-After longer than this is not waited for: the URL fails for this run.
     max_retry_after: float = 60.0
     user_agent: str = "storywatch/0.1 (+https://storywatch.example/bot)"
+    # One request start per second per host is the usual polite crawl rate; a
+    # site's robots.txt Crawl-delay raises it for that host.
+    min_host_interval: float = 1.0
+    # Honour robots.txt for article pages (RFC 9309); feeds and sitemaps the user
+    # listed are fetched as asked.
+    obey_robots: bool = True
     # Runtime only (command line, offline sample): never read from the .toml.
     allow_private_network: bool = False
     # host -> "ip:port" answers for hosts we serve ourselves (the offline sample).
     pinned_hosts: tuple[tuple[str, str], ...] = ()
+    # host -> seconds between requests, from robots.txt Crawl-delay.
+    host_delays: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ class MonitorSettings:
         return replace(self, fetch=replace(self.fetch, allow_private_network=allowed))
 
 
-_RUNTIME_ONLY = {"allow_private_network", "pinned_hosts"}
+_RUNTIME_ONLY = {"allow_private_network", "pinned_hosts", "host_delays"}
 _SECTIONS = {
     "window": WindowSettings,
     "fetch": FetchSettings,

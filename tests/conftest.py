@@ -105,7 +105,8 @@ def write_loopback_seed(tmp_path: Path, room: Newsroom, batch_size: int = 100) -
     """A copy of the bundled seed whose .toml lists the newsroom's loopback feeds."""
     seed = tmp_path / "xi-zelensky-call.txt"
     seed.write_bytes(SEED.read_bytes())
-    lines = [f"[pipeline]\nbatch_size = {batch_size}\n", "[fetch]\nretries = 0\ntotal_timeout = 20.0\n"]
+    lines = [f"[pipeline]\nbatch_size = {batch_size}\n",
+             "[fetch]\nretries = 0\ntotal_timeout = 20.0\nmin_host_interval = 0.0\n"]
     lines += [f'[[sources]]\nkind = "{kind}"\nurl = "{url}"\n' for kind, url in room.feed_sources()]
     seed.with_suffix(".toml").write_text("\n".join(lines), encoding="utf-8")
     return seed

@@ -39,6 +39,7 @@ _ACCEPT = MappingProxyType({
             "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
     "sitemap": "application/xml, text/xml;q=0.9, */*;q=0.5",
     "article": "text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
+    "robots": "text/plain, */*;q=0.5",
 })
 
 
@@ -82,9 +83,28 @@ class _Run:
     pins: Pins
     slots: asyncio.Semaphore
     host_slots: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    host_next: dict[str, float] = field(default_factory=dict)  # host -> earliest monotonic start
 
     def host_slot(self, host: str) -> asyncio.Semaphore:
         return self.host_slots.setdefault(host, asyncio.Semaphore(max(1, self.settings.max_per_host)))
+
+    def host_interval(self, host: str) -> float:
+        """Seconds between request starts to ``host``: none for our own pinned servers."""
+        if host in self.pins:
+            return 0.0
+        delays = dict(self.settings.host_delays)
+        return max(self.settings.min_host_interval, delays.get(host, 0.0))
+
+    async def pace(self, host: str) -> None:
+        """Wait for the host's turn; the slot is booked before sleeping so waiters queue up."""
+        interval = self.host_interval(host)
+        if interval <= 0:
+            return
+        now = time.monotonic()
+        start = max(now, self.host_next.get(host, now))
+        self.host_next[host] = start + interval
+        if start > now:
+            await asyncio.sleep(start - now)
 
 
 async def fetch_all(requests: Sequence[FetchRequest], settings: FetchSettings) -> list[FetchResult]:
@@ -149,6 +169,7 @@ async def _fetch_with_retries(run: _Run, request: FetchRequest, url: httpx.URL) 
     while True:
         number += 1
         fetched_at, clock = datetime.now(UTC), time.monotonic()
+        await run.pace(url_host(url))
         # The overall slot is held only while talking to the server, not while waiting to retry.
         async with run.slots:
             step = await _attempt(run, url, request)

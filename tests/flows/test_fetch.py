@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Small timeouts and quick backoff; loopback allowed unless a test is about the guard.
 FAST = replace(
     FetchSettings(), connect_timeout=2.0, read_timeout=5.0, total_timeout=10.0, retries=0, backoff_base=0.01,
+    min_host_interval=0.0,
     allow_private_network=True,
 )
 

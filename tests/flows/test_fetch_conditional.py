@@ -45,7 +45,7 @@ def feed_server():
     server.server_close()
 
 
-SETTINGS = replace(FetchSettings(), allow_private_network=True, retries=0)
+SETTINGS = replace(FetchSettings(), allow_private_network=True, retries=0, min_host_interval=0.0)
 
 
 def test_first_fetch_keeps_validators_and_the_second_is_not_modified(feed_server):
