@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-SourceKind = Literal["feed", "sitemap"]
+SourceKind = Literal["feed", "sitemap", "google_news", "gdelt"]
 FetchPurpose = Literal["feed", "sitemap", "article", "robots"]
 FetchOutcome = Literal["ok", "not_modified", "skipped", "failed"]
 CoverageStatus = Literal["seed_copy", "syndicated", "original", "unrelated"]
@@ -41,6 +41,9 @@ class Candidate:
     title: str | None = None
     summary: str | None = None
     published_at: datetime | None = None  # timezone-aware UTC when known
+    # The publisher's host a search engine names for the item (Google News
+    # <source url>, GDELT domain), without "www."; None for feeds and sitemaps.
+    source_site: str | None = None
 
 
 @dataclass(frozen=True)

@@ -88,9 +88,27 @@ class PipelineSettings:
 
 
 @dataclass(frozen=True)
+class SearchSettings:
+    # The real endpoints; settings so tests and mirrors can point elsewhere.
+    google_news_base: str = "https://news.google.com"
+    gdelt_base: str = "https://api.gdeltproject.org"
+    # The search query; empty means "derive it from the seed's key terms".
+    query: str = ""
+    # GDELT's ArtList returns at most 250 articles per request.
+    maxrecords: int = 250
+
+
+# Search kinds build their URL from [search] and the seed; feeds and sitemaps need one.
+SEARCH_KINDS = ("google_news", "gdelt")
+
+
+@dataclass(frozen=True)
 class SourceSpec:
     kind: SourceKind
-    url: str
+    url: str = ""
+    # Google News edition: interface language and country (hl, gl, ceid).
+    language: str = "en"
+    region: str = "US"
 
 
 @dataclass(frozen=True)
@@ -100,6 +118,7 @@ class MonitorSettings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     judge: JudgeSettings = field(default_factory=JudgeSettings)
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
+    search: SearchSettings = field(default_factory=SearchSettings)
     # Directory (relative to the seed file) of a bundled offline sample whose
     # hosts are served from 127.0.0.1 for the run; None for live sources only.
     offline_sample: Path | None = None
@@ -114,6 +133,7 @@ _SECTIONS = {
     "fetch": FetchSettings,
     "judge": JudgeSettings,
     "pipeline": PipelineSettings,
+    "search": SearchSettings,
 }
 
 
@@ -136,6 +156,10 @@ def _parse(raw: dict[str, Any], path: Path) -> MonitorSettings:
         if key not in known:
             raise SettingsError(f"{path}: unknown key {key!r} (known: {', '.join(sorted(known))})")
     sections = {name: _section(raw.get(name, {}), cls, name, path) for name, cls in _SECTIONS.items()}
+    for key in ("google_news_base", "gdelt_base"):
+        base = getattr(sections["search"], key)
+        if not base.lower().startswith(("http://", "https://")):
+            raise SettingsError(f"{path}: search.{key} must be an http(s) URL, not {base!r}")
     sources = tuple(_source(item, i, path) for i, item in enumerate(_list(raw.get("sources", []), path)))
     sample = raw.get("offline_sample")
     sample_dir: Path | None = None
@@ -158,13 +182,23 @@ def _source(item: Any, index: int, path: Path) -> SourceSpec:
     where = f"{path}: sources[{index}]"
     if not isinstance(item, dict):
         raise SettingsError(f"{where} must be a table")
-    unknown = set(item) - {"kind", "url"}
-    if unknown:
-        raise SettingsError(f"{where}: unknown key {sorted(unknown)[0]!r} (known: kind, url)")
-    kind, url = item.get("kind"), item.get("url")
+    kind = item.get("kind")
     kinds = get_args(SourceKind)
     if kind not in kinds:
         raise SettingsError(f"{where}: kind must be one of {', '.join(kinds)}, not {kind!r}")
+    known = {"google_news": {"kind", "language", "region"}, "gdelt": {"kind"}}.get(kind, {"kind", "url"})
+    unknown = set(item) - known
+    if unknown:
+        raise SettingsError(
+            f"{where}: unknown key {sorted(unknown)[0]!r} for kind {kind!r} (known: {', '.join(sorted(known))})"
+        )
+    for key in ("language", "region"):
+        value = item.get(key)
+        if value is not None and (not isinstance(value, str) or not value.isalpha() or not 2 <= len(value) <= 3):
+            raise SettingsError(f"{where}: {key} must be a two- or three-letter code, not {value!r}")
+    if kind in SEARCH_KINDS:
+        return SourceSpec(kind=kind, language=item.get("language", "en"), region=item.get("region", "US"))
+    url = item.get("url")
     if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
         raise SettingsError(f"{where}: url must be an http(s) URL, not {url!r}")
     return SourceSpec(kind=kind, url=url)

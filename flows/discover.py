@@ -5,19 +5,33 @@ every candidate found (not yet window-filtered), each source fetch result and
 every problem met. Feeds and sitemaps are fetched through the same guarded
 fetcher as articles; sitemap indexes are followed level by level, each URL at
 most once, so an index that points to itself ends.
+
+Search sources (``google_news``, ``gdelt``) need a :class:`SearchContext`: the
+query and the time window. Google News links point at news.google.com; each is
+fetched (redirects followed) and replaced by the publisher's URL when the
+redirect leads off Google. One that cannot be resolved is kept, but dropped
+when another candidate has the same publisher host and normalised title, so
+one article is not counted twice.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
+from urllib.parse import urlsplit
 
 from extractors.feeds import parse_feed
 from extractors.records import Candidate, DiscoveryProblem, FetchResult
-from extractors.settings import FetchSettings, SourceSpec
+from extractors.search import gdelt_url, google_news_url, is_google_link, parse_gdelt, parse_google_news, title_key
+from extractors.settings import SEARCH_KINDS, FetchSettings, SearchSettings, SourceSpec
 from extractors.sitemaps import parse_sitemap
+from extractors.urls import canonicalize_url
 from flows.fetch import FetchRequest, fetch_all
+
+logger = logging.getLogger(__name__)
 
 # Sitemap index -> index -> urlset is the deepest nesting seen on news sites;
 # one level more tolerates an odd publisher, and bounds a hostile one.
@@ -31,14 +45,35 @@ class Discovery:
     candidates: tuple[Candidate, ...]
     source_results: tuple[FetchResult, ...]
     problems: tuple[DiscoveryProblem, ...]
+    query: str | None = None  # the search query used, when there were search sources
 
 
-async def discover_candidates_async(sources: Sequence[SourceSpec], settings: FetchSettings) -> Discovery:
+@dataclass(frozen=True)
+class SearchContext:
+    """What search sources need from the run: the query, the window [start, end) in UTC, the endpoints."""
+
+    query: str
+    window_start: datetime
+    window_end: datetime
+    settings: SearchSettings = SearchSettings()
+
+
+async def discover_candidates_async(
+    sources: Sequence[SourceSpec], settings: FetchSettings, search: SearchContext | None = None
+) -> Discovery:
     candidates: list[Candidate] = []
     results: list[FetchResult] = []
     problems: list[DiscoveryProblem] = []
+    searches = [s for s in sources if s.kind in SEARCH_KINDS]
+    if searches and search is None:
+        raise ValueError("search sources need a SearchContext")
+    if searches and search is not None:
+        found, fetched, trouble = await _search(searches, settings, search)
+        candidates.extend(found)
+        results.extend(fetched)
+        problems.extend(trouble)
     visited: set[str] = set()
-    level = [(s.url, s.kind) for s in sources]
+    level = [(s.url, s.kind) for s in sources if s.kind not in SEARCH_KINDS]
     for depth in range(MAX_SITEMAP_DEPTH + 1):
         todo = [(url, kind) for url, kind in dict.fromkeys(level) if url not in visited]
         if not todo:
@@ -69,8 +104,85 @@ async def discover_candidates_async(sources: Sequence[SourceSpec], settings: Fet
             if depth == MAX_SITEMAP_DEPTH and children:
                 problems.append(DiscoveryProblem(url, f"sitemap nesting deeper than {MAX_SITEMAP_DEPTH}; stopped"))
             level.extend((child, "sitemap") for child in children)
-    return Discovery(tuple(candidates), tuple(results), tuple(problems))
+    candidates = _drop_unresolved_twins(candidates)
+    return Discovery(tuple(candidates), tuple(results), tuple(problems),
+                     query=search.query if searches and search is not None else None)
 
 
-def discover_candidates(sources: Sequence[SourceSpec], settings: FetchSettings) -> Discovery:
-    return asyncio.run(discover_candidates_async(sources, settings))
+def discover_candidates(
+    sources: Sequence[SourceSpec], settings: FetchSettings, search: SearchContext | None = None
+) -> Discovery:
+    return asyncio.run(discover_candidates_async(sources, settings, search))
+
+
+def search_url(source: SourceSpec, search: SearchContext) -> str:
+    """The request URL of one search source for this run."""
+    if source.kind == "google_news":
+        return google_news_url(search.settings.google_news_base, search.query, search.window_start,
+                               search.window_end, source.language, source.region)
+    return gdelt_url(search.settings.gdelt_base, search.query, search.window_start, search.window_end,
+                     search.settings.maxrecords)
+
+
+async def _search(
+    sources: Sequence[SourceSpec], settings: FetchSettings, search: SearchContext
+) -> tuple[list[Candidate], list[FetchResult], list[DiscoveryProblem]]:
+    candidates: list[Candidate] = []
+    problems: list[DiscoveryProblem] = []
+    if not search.query.strip():
+        return [], [], [DiscoveryProblem(s.kind, "no search query: the seed gave no key terms") for s in sources]
+    logger.info("search query: %s", search.query)
+    urls = list(dict.fromkeys(search_url(s, search) for s in sources))
+    kinds = {search_url(s, search): s.kind for s in sources}
+    results = list(await fetch_all([FetchRequest(url=url, purpose="feed") for url in urls], settings))
+    for url, result in zip(urls, results, strict=True):
+        if not result.ok:
+            continue
+        if kinds[url] == "gdelt":
+            found, trouble = parse_gdelt(result.body, url)
+        else:
+            found, trouble = parse_google_news(result.body, url, result.content_type)
+        candidates.extend(found)
+        problems.extend(trouble)
+    resolved, redirects = await _resolve_google_links(candidates, settings)
+    return resolved, results + redirects, problems
+
+
+async def _resolve_google_links(
+    candidates: list[Candidate], settings: FetchSettings
+) -> tuple[list[Candidate], list[FetchResult]]:
+    """Google News links replaced by the publisher URL their redirect leads to, where it does."""
+    links = list(dict.fromkeys(c.url for c in candidates if is_google_link(c.url)))
+    if not links:
+        return candidates, []
+    results = await fetch_all([FetchRequest(url=link, purpose="feed") for link in links], settings)
+    targets: dict[str, str] = {}
+    for link, result in zip(links, results, strict=True):
+        final = result.final_url
+        # A publisher that answers bots with 403 still told us where the article is.
+        if final and not is_google_link(final):
+            targets[link] = final
+    resolved: list[Candidate] = []
+    for candidate in candidates:
+        target = targets.get(candidate.url)
+        canonical = canonicalize_url(target, candidate.url) if target else None
+        if target is None or canonical is None:
+            resolved.append(candidate)
+            continue
+        resolved.append(replace(candidate, url=target, canonical_url=canonical))
+    return resolved, list(results)
+
+
+def _drop_unresolved_twins(candidates: list[Candidate]) -> list[Candidate]:
+    """Unresolved Google News items dropped when another candidate is the same publisher's same title."""
+    known = {
+        key for c in candidates if not is_google_link(c.url)
+        if (key := title_key(c.source_site or urlsplit(c.url).hostname, c.title)) is not None
+    }
+    kept = []
+    for candidate in candidates:
+        if is_google_link(candidate.url) and title_key(candidate.source_site, candidate.title) in known:
+            logger.debug("dropped %s: same source and title as another candidate", candidate.url)
+            continue
+        kept.append(candidate)
+    return kept

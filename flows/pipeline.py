@@ -32,11 +32,12 @@ from extractors.records import (
     Judgement,
     Seed,
 )
+from extractors.search import build_query
 from extractors.seed import load_seed
-from extractors.settings import FetchSettings, JudgeSettings, MonitorSettings, load_settings
+from extractors.settings import SEARCH_KINDS, FetchSettings, JudgeSettings, MonitorSettings, load_settings
 from extractors.terms import key_terms
-from extractors.window import dedupe_candidates, filter_window
-from flows.discover import Discovery, discover_candidates
+from extractors.window import dedupe_candidates, filter_window, window_bounds
+from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
 from flows.sample_server import serve_sample
 from warehouse import load
@@ -98,8 +99,14 @@ def skipped_result(candidate: Candidate) -> FetchResult:
 
 
 @task(name="discover", **_TASK)
-def discover_task(settings: MonitorSettings) -> Discovery:
-    discovery = discover_candidates(settings.sources, settings.fetch)
+def discover_task(settings: MonitorSettings, seed: Seed) -> Discovery:
+    search = None
+    if any(s.kind in SEARCH_KINDS for s in settings.sources):
+        start, end = window_bounds(seed.seed_date, settings.window)
+        query = build_query(seed.text, settings.search.query or None)
+        search = SearchContext(query=query, window_start=start, window_end=end, settings=settings.search)
+        get_run_logger().info("search query: %s", query)
+    discovery = discover_candidates(settings.sources, settings.fetch, search)
     get_run_logger().info(
         "discovered %d candidates from %d sources", len(discovery.candidates), len(settings.sources)
     )
@@ -181,7 +188,7 @@ def monitor_seed(
                 pins = settings.fetch.pinned_hosts + server.pins
                 settings = replace(settings, fetch=replace(settings.fetch, pinned_hosts=pins))
                 logger.info("offline sample served on %s for %d hosts", server.address, len(server.hosts))
-            discovery = discover_task(settings)
+            discovery = discover_task(settings, seed)
             load.load_attempts(db, run_id, discovery.source_results, discovery.problems)
             candidates, dropped = filter_window(dedupe_candidates(discovery.candidates), seed.seed_date,
                                                 settings.window)

@@ -48,6 +48,14 @@ def test_values_are_read_and_typed(tmp_path):
         ('[[sources]]\nkind = "feed"\nurl = "http://a.example/"\nevery = 5\n', "unknown key 'every'"),
         ("[window\n", "not valid TOML"),
         ('[offline_sample]\ndirectory = "no-such-dir"\n', "is not a directory"),
+        ("[search]\nmaxrecords = 'lots'\n", "search.maxrecords must be int"),
+        ("[search]\nengine = 'bing'\n", "unknown key search.engine"),
+        ("[search]\ngdelt_base = 'ftp://gdelt.example'\n", "search.gdelt_base must be an http(s) URL"),
+        ('[[sources]]\nkind = "google_news"\nlanguage = 7\n', "language must be a two- or three-letter code"),
+        ('[[sources]]\nkind = "google_news"\nregion = "United States"\n', "region must be a two- or three"),
+        ('[[sources]]\nkind = "google_news"\nurl = "http://a.example/"\n', "unknown key 'url' for kind"),
+        ('[[sources]]\nkind = "gdelt"\nlanguage = "en"\n', "unknown key 'language' for kind 'gdelt'"),
+        ('[[sources]]\nkind = "feed"\nregion = "US"\nurl = "http://a.example/"\n', "unknown key 'region'"),
     ],
 )
 def test_bad_toml_names_file_and_key(tmp_path, toml, message):
@@ -56,3 +64,28 @@ def test_bad_toml_names_file_and_key(tmp_path, toml, message):
     with pytest.raises(SettingsError) as caught:
         load_settings(path)
     assert str(path) in str(caught.value) and message in str(caught.value)
+
+
+def test_search_section_and_search_sources(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(
+        '[search]\ngoogle_news_base = "http://127.0.0.1:8080"\ngdelt_base = "http://127.0.0.1:8081"\n'
+        'query = \'"xi jinping" zelensky\'\nmaxrecords = 50\n'
+        '[[sources]]\nkind = "google_news"\nlanguage = "fr"\nregion = "FR"\n'
+        '[[sources]]\nkind = "google_news"\n'
+        '[[sources]]\nkind = "gdelt"\n',
+        encoding="utf-8",
+    )
+    s = load_settings(path)
+    assert s.search.google_news_base == "http://127.0.0.1:8080" and s.search.gdelt_base == "http://127.0.0.1:8081"
+    assert s.search.query == '"xi jinping" zelensky' and s.search.maxrecords == 50
+    assert [(x.kind, x.language, x.region) for x in s.sources] == [
+        ("google_news", "fr", "FR"), ("google_news", "en", "US"), ("gdelt", "en", "US")
+    ]
+
+
+def test_search_defaults_point_at_the_real_services():
+    s = MonitorSettings().search
+    assert (s.google_news_base, s.gdelt_base, s.query, s.maxrecords) == (
+        "https://news.google.com", "https://api.gdeltproject.org", "", 250
+    )
