@@ -15,16 +15,14 @@ from dataclasses import dataclass
 
 from extractors.judge import relevance
 from extractors.records import Candidate
+from extractors.settings import PrefilterSettings
 from extractors.terms import KeyTerm, key_terms, term_set, tokens
 
 # Headlines name the story's side players (Macron, Li Hui, Kyiv) more than its
 # leads, so entries are scored against a wider list of the seed's terms than the
 # judge uses.
 PREFILTER_KEY_TERMS = 80
-# On the sample, the lowest related entry scores 0.030 and the highest unrelated
-# one 0.018; the bar sits below both sides' midpoint because losing an article
-# costs more than one wasted fetch.
-DEFAULT_PREFILTER_THRESHOLD = 0.015
+DEFAULT_PREFILTER_THRESHOLD = PrefilterSettings().threshold
 
 
 @dataclass(frozen=True)

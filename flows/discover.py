@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -59,8 +59,12 @@ class SearchContext:
 
 
 async def discover_candidates_async(
-    sources: Sequence[SourceSpec], settings: FetchSettings, search: SearchContext | None = None
+    sources: Sequence[SourceSpec],
+    settings: FetchSettings,
+    search: SearchContext | None = None,
+    validators: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> Discovery:
+    """``validators``: url -> (etag, last_modified) from earlier runs, for conditional GETs of feeds."""
     candidates: list[Candidate] = []
     results: list[FetchResult] = []
     problems: list[DiscoveryProblem] = []
@@ -79,7 +83,7 @@ async def discover_candidates_async(
         if not todo:
             break
         visited.update(url for url, _ in todo)
-        fetched = await fetch_all([FetchRequest(url=url, purpose=kind) for url, kind in todo], settings)
+        fetched = await fetch_all([_request(url, kind, validators or {}) for url, kind in todo], settings)
         level = []
         for (url, kind), result in zip(todo, fetched, strict=True):
             results.append(result)
@@ -110,9 +114,21 @@ async def discover_candidates_async(
 
 
 def discover_candidates(
-    sources: Sequence[SourceSpec], settings: FetchSettings, search: SearchContext | None = None
+    sources: Sequence[SourceSpec],
+    settings: FetchSettings,
+    search: SearchContext | None = None,
+    validators: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> Discovery:
-    return asyncio.run(discover_candidates_async(sources, settings, search))
+    return asyncio.run(discover_candidates_async(sources, settings, search, validators))
+
+
+def _request(url: str, kind: str, validators: Mapping[str, tuple[str | None, str | None]]) -> FetchRequest:
+    """Feeds are asked conditionally. Sitemaps are not: an unchanged index can list a
+    child sitemap that did change, and a 304 on the index would hide it."""
+    if kind != "feed" or url not in validators:
+        return FetchRequest(url=url, purpose=kind)
+    etag, modified = validators[url]
+    return FetchRequest(url=url, purpose=kind, etag=etag, last_modified=modified)
 
 
 def search_url(source: SourceSpec, search: SearchContext) -> str:

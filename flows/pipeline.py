@@ -23,6 +23,7 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors.article import PageInput, extract_articles
 from extractors.judge import judge_coverage
+from extractors.prefilter import prefilter_terms, screen_candidates
 from extractors.records import (
     Article,
     Candidate,
@@ -44,6 +45,7 @@ from warehouse import load
 from warehouse.report import build_report, render
 
 ALREADY_FETCHED = "already fetched"
+PREFILTERED = "pre-filter: title and summary unrelated to the seed"
 # How many key terms the report lists: the ones a reader would search for.
 REPORT_KEY_TERMS = 12
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -57,6 +59,7 @@ class RunSummary:
     discovered: int
     in_window: int
     already_known: int
+    prefiltered: int
     fetched: int
     failed: int
     loaded: int
@@ -71,7 +74,7 @@ class RunSummary:
         return [
             f"{self.seed_id}: run {self.status} in {self.seconds:.1f}s ({self.run_id})",
             f"  discovered {self.discovered} candidates, {self.in_window} in the time window, "
-            f"{self.already_known} already known",
+            f"{self.already_known} already known, {self.prefiltered} skipped by the pre-filter",
             f"  fetched {self.fetched} pages, {self.failed} failed, {self.loaded} new articles",
             f"  coverage: {coverage}",
             f"  warehouse: {self.db_path}" + (f"   report: {self.report_path}" if self.report_path else ""),
@@ -87,26 +90,28 @@ def batches(items: Sequence[Candidate], size: int) -> Iterator[list[Candidate]]:
         yield list(items[start : start + size])
 
 
-def skipped_result(candidate: Candidate) -> FetchResult:
-    """A fetch_log record for a URL not fetched again because its article is stored."""
+def skipped_result(candidate: Candidate, reason: str = ALREADY_FETCHED) -> FetchResult:
+    """A fetch_log record for a URL deliberately not fetched (stored already, pre-filtered)."""
     attempt = FetchAttempt(
-        url=candidate.canonical_url, final_url=None, outcome="skipped", reason=ALREADY_FETCHED,
+        url=candidate.canonical_url, final_url=None, outcome="skipped", reason=reason,
         http_status=None, bytes=0, elapsed_ms=0, fetched_at=datetime.now(UTC), attempt=1,
         purpose="article", final=True,
     )
     return FetchResult(url=candidate.canonical_url, purpose="article", outcome="skipped",
-                       reason=ALREADY_FETCHED, attempts=(attempt,))
+                       reason=reason, attempts=(attempt,))
 
 
 @task(name="discover", **_TASK)
-def discover_task(settings: MonitorSettings, seed: Seed) -> Discovery:
+def discover_task(
+    settings: MonitorSettings, seed: Seed, validators: dict[str, tuple[str | None, str | None]] | None = None
+) -> Discovery:
     search = None
     if any(s.kind in SEARCH_KINDS for s in settings.sources):
         start, end = window_bounds(seed.seed_date, settings.window)
         query = build_query(seed.text, settings.search.query or None)
         search = SearchContext(query=query, window_start=start, window_end=end, settings=settings.search)
         get_run_logger().info("search query: %s", query)
-    discovery = discover_candidates(settings.sources, settings.fetch, search)
+    discovery = discover_candidates(settings.sources, settings.fetch, search, validators)
     get_run_logger().info(
         "discovered %d candidates from %d sources", len(discovery.candidates), len(settings.sources)
     )
@@ -180,7 +185,7 @@ def monitor_seed(
     load.load_seed(db, seed)
     load.start_run(db, run_id, seed.seed_id)
     fetched = failed = loaded = 0
-    discovered = in_window = known = 0
+    discovered = in_window = known = prefiltered = 0
     try:
         with ExitStack() as stack:
             if settings.offline_sample is not None:
@@ -188,7 +193,7 @@ def monitor_seed(
                 pins = settings.fetch.pinned_hosts + server.pins
                 settings = replace(settings, fetch=replace(settings.fetch, pinned_hosts=pins))
                 logger.info("offline sample served on %s for %d hosts", server.address, len(server.hosts))
-            discovery = discover_task(settings, seed)
+            discovery = discover_task(settings, seed, load.source_validators(db))
             load.load_attempts(db, run_id, discovery.source_results, discovery.problems)
             candidates, dropped = filter_window(dedupe_candidates(discovery.candidates), seed.seed_date,
                                                 settings.window)
@@ -199,8 +204,14 @@ def monitor_seed(
             known = len(old)
             load.load_attempts(db, run_id, [skipped_result(c) for c in old])
             load.link_known_articles(db, seed.seed_id, run_id, old)
-            logger.info("%d in window (%d outside dropped), %d already stored, %d to fetch",
-                        in_window, dropped, known, len(new))
+            if settings.prefilter.enabled:
+                screened = screen_candidates(prefilter_terms(seed.text), new, settings.prefilter.threshold)
+                new = [x.candidate for x in screened if x.fetch]
+                passed_over = [skipped_result(x.candidate, PREFILTERED) for x in screened if not x.fetch]
+                prefiltered = len(passed_over)
+                load.load_attempts(db, run_id, passed_over)
+            logger.info("%d in window (%d outside dropped), %d already stored, %d pre-filtered, %d to fetch",
+                        in_window, dropped, known, prefiltered, len(new))
             for batch in batches(new, settings.pipeline.batch_size):
                 results = fetch_batch_task(batch, settings.fetch)
                 extracted = extract_batch_task(batch, results)
@@ -219,7 +230,7 @@ def monitor_seed(
         statuses[j.status] = statuses.get(j.status, 0) + 1
     return RunSummary(
         seed_id=seed.seed_id, run_id=run_id, status="finished", discovered=discovered, in_window=in_window,
-        already_known=known, fetched=fetched, failed=failed, loaded=loaded, statuses=statuses,
+        already_known=known, prefiltered=prefiltered, fetched=fetched, failed=failed, loaded=loaded, statuses=statuses,
         db_path=str(db), report_path=str(out) if out else None, seconds=time.monotonic() - started,
     )
 

@@ -170,7 +170,7 @@ def render_markdown(report: Report) -> str:
         )
     else:
         out.append("No syndicated copies found.")
-    out += ["", "## Failures by reason (latest run)", ""]
+    out += ["", "## Not fetched or not read, by reason (latest run)", ""]
     if report.failures:
         out += _table(
             ["stage", "outcome", "reason", "URLs"],

@@ -76,7 +76,7 @@ def render_html(report: Report) -> str:
         [[_td(c["origin_outlet"]), _td(c["origin_published_at"]), _td(c["copy_outlet"]),
           _td(c["copy_published_at"]), _td(c["hours_later"], True)] for c in report.copies],
     ))
-    parts.append("<h2>Failures by reason (latest run)</h2>")
+    parts.append("<h2>Not fetched or not read, by reason (latest run)</h2>")
     parts.append(_table(
         ["stage", "outcome", "reason", "URLs"],
         [[_td(f["stage"]), _td(f["outcome"]), _td(f["reason"]), _td(f["urls"], True)] for f in report.failures],

@@ -38,13 +38,20 @@ def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loop
 
     judged = coverage_by_page(db)
     in_window = {page: row for page, row in sample_labels.items() if row["in_window"] == "yes"}
+    related = {page: row for page, row in in_window.items() if row["expected_status"] != "unrelated"}
     out_of_window = {page for page, row in sample_labels.items() if row["in_window"] == "no"}
     assert not out_of_window & set(judged), "articles outside the time window were loaded"
-    assert set(in_window) <= set(judged), f"missing: {sorted(set(in_window) - set(judged))}"
-    # Judging agrees with the hand labels on every in-window page.
+    assert set(related) <= set(judged), f"missing: {sorted(set(related) - set(judged))}"
+    # Judging agrees with the hand labels on every page it saw; the pre-filter skipped
+    # only unrelated ones, and fetch_log says so.
     disagreements = {page: (judged[page][0], row["expected_status"]) for page, row in in_window.items()
-                     if judged[page][0] != row["expected_status"]}
+                     if page in judged and judged[page][0] != row["expected_status"]}
     assert not disagreements
+    with connect(db, read_only=True) as con:
+        prefiltered = {urlsplit(u).path.lstrip("/") for (u,) in con.execute(
+            "SELECT url FROM fetch_log WHERE outcome = 'skipped' AND reason LIKE 'pre-filter:%'").fetchall()}
+    assert prefiltered and prefiltered == set(in_window) - set(judged)
+    assert all(in_window[page]["expected_status"] == "unrelated" for page in prefiltered)
     assert (tmp_path / "xi-zelensky-call.md").read_text(encoding="utf-8").startswith("# Coverage of:")
 
     counts = view_counts(db)
@@ -58,7 +65,7 @@ def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loop
             "SELECT count(*) FROM fetch_log WHERE run_id = ? AND outcome = 'skipped'", [second.run_id]
         ).fetchall()[0][0]
         runs = con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()
-    assert skipped == len(in_window)
+    assert skipped == len(in_window)  # the stored articles, and the pre-filtered entries again
     assert runs == [("finished",), ("finished",)]
 
 
