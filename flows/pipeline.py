@@ -16,6 +16,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -40,6 +41,7 @@ from extractors.terms import key_terms
 from extractors.window import dedupe_candidates, filter_window, window_bounds
 from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
+from flows.robots import RobotsVerdict, origin_of, read_robots, robots_reason
 from flows.sample_server import serve_sample
 from warehouse import load
 from warehouse.report import build_report, render
@@ -116,6 +118,12 @@ def discover_task(
         "discovered %d candidates from %d sources", len(discovery.candidates), len(settings.sources)
     )
     return discovery
+
+
+@task(name="robots", **_TASK)
+def robots_task(candidates: list[Candidate], settings: FetchSettings) -> tuple[dict[str, RobotsVerdict],
+                                                                            list[FetchResult]]:
+    return read_robots([c.canonical_url for c in candidates], settings)
 
 
 @task(name="fetch-batch", **_TASK)
@@ -210,6 +218,17 @@ def monitor_seed(
                 passed_over = [skipped_result(x.candidate, PREFILTERED) for x in screened if not x.fetch]
                 prefiltered = len(passed_over)
                 load.load_attempts(db, run_id, passed_over)
+            if settings.fetch.obey_robots and new:
+                verdicts, robots_results = robots_task(new, settings.fetch)
+                ua = settings.fetch.user_agent
+                barred = [c for c in new if not verdicts[origin_of(c.canonical_url)].allows(c.canonical_url, ua)]
+                load.load_attempts(db, run_id, list(robots_results) + [
+                    skipped_result(c, robots_reason(verdicts[origin_of(c.canonical_url)])) for c in barred])
+                new = [c for c in new if c not in barred]
+                delays = tuple((urlsplit(v.origin).hostname or "", v.crawl_delay)
+                               for v in verdicts.values() if v.crawl_delay)
+                settings = replace(settings, fetch=replace(settings.fetch,
+                                                           host_delays=settings.fetch.host_delays + delays))
             logger.info("%d in window (%d outside dropped), %d already stored, %d pre-filtered, %d to fetch",
                         in_window, dropped, known, prefiltered, len(new))
             for batch in batches(new, settings.pipeline.batch_size):

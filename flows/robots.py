@@ -56,7 +56,9 @@ def _verdict(origin: str, result: FetchResult, user_agent: str) -> RobotsVerdict
         delay = Protego.parse(text).crawl_delay(user_agent)
         return RobotsVerdict(origin, text, False, False, float(delay) if delay else None, None)
     status = result.http_status
-    if status is not None and 400 <= status < 500:
+    # A refused robots.txt (scheme or address policy) decides nothing: the article
+    # fetch is refused by the same policy and says why itself.
+    if result.outcome == "skipped" or (status is not None and 400 <= status < 500):
         return RobotsVerdict(origin, None, True, False, None, None)
     why = result.reason or f"HTTP {status}"
     return RobotsVerdict(origin, None, False, True, None, f"robots.txt unreachable ({why})")
@@ -81,3 +83,7 @@ async def read_robots_async(
 
 def read_robots(urls: Sequence[str], settings: FetchSettings) -> tuple[dict[str, RobotsVerdict], list[FetchResult]]:
     return asyncio.run(read_robots_async(urls, settings))
+
+
+def robots_reason(verdict: RobotsVerdict) -> str:
+    return verdict.reason if verdict.deny_all and verdict.reason else "disallowed by robots.txt"

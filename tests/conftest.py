@@ -33,6 +33,7 @@ class Newsroom:
     hosts: list[str]
     requests: list[str] = field(default_factory=list)
     delay: float = 0.0  # seconds added to every article page response
+    robots: str | None = None  # served at /robots.txt when set
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, host: str, path: str) -> str:
@@ -67,6 +68,14 @@ def _handler(room: Newsroom) -> type[BaseHTTPRequestHandler]:
             path = urlsplit(self.path).path
             with room.lock:
                 room.requests.append(path)
+            if path == "/robots.txt" and room.robots is not None:
+                body = room.robots.encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
             target = (sites / path.lstrip("/")).resolve()
             if sites not in target.parents or not target.is_file():
                 self.send_error(404)

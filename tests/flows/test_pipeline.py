@@ -133,3 +133,17 @@ def test_all_seeds_flow_runs_the_good_seed_and_survives_a_bad_one(prefect_harnes
     assert summaries[0].loaded > 0
     with connect(db, read_only=True) as con:
         assert con.execute("SELECT seed_id FROM seeds").fetchall() == [("xi-zelensky-call",)]
+
+
+def test_robots_txt_keeps_the_run_off_disallowed_paths(prefect_harness, newsroom, loopback_seed, tmp_path):
+    from flows.pipeline import monitor_seed
+
+    newsroom.robots = "User-agent: *\nDisallow: /kyiv-ledger.example/\n"
+    db = tmp_path / "w.duckdb"
+    summary = monitor_seed(str(loopback_seed), str(db), allow_private_network=True, report_dir=None)
+    assert summary.status == "finished" and summary.loaded > 0
+    assert not [p for p in newsroom.article_requests() if p.startswith("/kyiv-ledger.example/")]
+    with connect(db, read_only=True) as con:
+        barred = con.execute("SELECT count(*) FROM fetch_log WHERE reason = 'disallowed by robots.txt'").fetchall()
+        loaded = con.execute("SELECT count(*) FROM articles WHERE url LIKE '%/kyiv-ledger.example/%'").fetchall()
+    assert barred[0][0] > 0 and loaded[0][0] == 0
