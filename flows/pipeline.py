@@ -224,7 +224,8 @@ def monitor_seed(
                 barred = [c for c in new if not verdicts[origin_of(c.canonical_url)].allows(c.canonical_url, ua)]
                 load.load_attempts(db, run_id, list(robots_results) + [
                     skipped_result(c, robots_reason(verdicts[origin_of(c.canonical_url)])) for c in barred])
-                new = [c for c in new if c not in barred]
+                barred_urls = {c.canonical_url for c in barred}
+                new = [c for c in new if c.canonical_url not in barred_urls]
                 delays = tuple((urlsplit(v.origin).hostname or "", v.crawl_delay)
                                for v in verdicts.values() if v.crawl_delay)
                 settings = replace(settings, fetch=replace(settings.fetch,

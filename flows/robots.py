@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from protego import Protego
@@ -40,9 +41,14 @@ class RobotsVerdict:
     def allows(self, url: str, user_agent: str) -> bool:
         if self.deny_all:
             return False
-        if self.allow_all or self.rules is None:
+        if self.allow_all or self.parsed is None:
             return True
-        return Protego.parse(self.rules).can_fetch(url, user_agent)
+        return self.parsed.can_fetch(url, user_agent)
+
+    @cached_property
+    def parsed(self) -> Protego | None:
+        """Parsed once per host, however many of its URLs are asked about."""
+        return Protego.parse(self.rules) if self.rules is not None else None
 
 
 def origin_of(url: str) -> str:
