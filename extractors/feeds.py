@@ -26,6 +26,7 @@ import io
 import json
 import re
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
@@ -109,25 +110,18 @@ def _parse_xml_feed(
         problems.append(DiscoveryProblem(
             source_url, f"malformed feed: {_describe(error)}; salvaged {len(entries)} entries"
         ))
-    candidates: list[Candidate] = []
-    unusable = 0
-    for entry in entries:
-        candidate = _candidate(
-            source_url,
-            link=entry.get("link"),
-            title=entry.get("title"),
-            summary=entry.get("summary"),
-            published_at=_struct_utc(
+    fields = (
+        {
+            "link": entry.get("link"),
+            "title": entry.get("title"),
+            "summary": entry.get("summary"),
+            "published_at": _struct_utc(
                 entry.get("published_parsed") or entry.get("updated_parsed") or entry.get("created_parsed")
             ),
-        )
-        if candidate is None:
-            unusable += 1
-        else:
-            candidates.append(candidate)
-    if unusable:
-        problems.append(_unusable_links(source_url, unusable))
-    return candidates, problems
+        }
+        for entry in entries
+    )
+    return _collect(source_url, fields, problems)
 
 
 def _parse_json_feed(body: bytes, source_url: str) -> tuple[list[Candidate], list[DiscoveryProblem]]:
@@ -144,18 +138,27 @@ def _parse_json_feed(body: bytes, source_url: str) -> tuple[list[Candidate], lis
     if len(items) > MAX_FEED_ENTRIES:
         problems.append(_too_many(source_url, len(items)))
         items = items[:MAX_FEED_ENTRIES]
+    fields = (
+        {
+            # url is the item's own page; external_url is what a link blog points at.
+            "link": _text(item.get("url")) or _text(item.get("external_url")),
+            "title": _text(item.get("title")),
+            "summary": _text(item.get("summary")) or _text(item.get("content_text")) or _text(item.get("content_html")),
+            "published_at": parse_timestamp(_text(item.get("date_published")) or _text(item.get("date_modified"))),
+        }
+        for item in (i if isinstance(i, dict) else {} for i in items)
+    )
+    return _collect(source_url, fields, problems)
+
+
+def _collect(
+    source_url: str, entries: Iterable[dict[str, Any]], problems: list[DiscoveryProblem]
+) -> tuple[list[Candidate], list[DiscoveryProblem]]:
+    """Candidates from entries' fields; entries without a usable link are counted in one problem."""
     candidates: list[Candidate] = []
     unusable = 0
-    for item in items:
-        item = item if isinstance(item, dict) else {}
-        candidate = _candidate(
-            source_url,
-            # url is the item's own page; external_url is what a link blog points at.
-            link=_text(item.get("url")) or _text(item.get("external_url")),
-            title=_text(item.get("title")),
-            summary=_text(item.get("summary")) or _text(item.get("content_text")) or _text(item.get("content_html")),
-            published_at=parse_timestamp(_text(item.get("date_published")) or _text(item.get("date_modified"))),
-        )
+    for fields in entries:
+        candidate = _candidate(source_url, **fields)
         if candidate is None:
             unusable += 1
         else:
