@@ -117,7 +117,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     db = args.db or default_db_path()
-    report = build_report(db, args.seed, _seed_terms(args.seed))
+    report = build_report(db, args.seed)
     if args.format == "html":
         from warehouse.report_html import render_html
 
@@ -130,19 +130,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_OK
-
-
-def _seed_terms(seed: str) -> list[str]:
-    """The key terms of a seed given as a readable file; none when given by id only."""
-    path = Path(seed)
-    if not path.is_file():
-        return []
-    from extractors.terms import key_terms
-
-    try:
-        return [t.term for t in key_terms(load_seed(path).text)[:12]]
-    except SeedError:
-        return []
 
 
 def cmd_sql(args: argparse.Namespace) -> int:

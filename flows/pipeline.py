@@ -37,7 +37,6 @@ from extractors.records import (
 from extractors.search import build_query
 from extractors.seed import load_seed
 from extractors.settings import SEARCH_KINDS, FetchSettings, JudgeSettings, MonitorSettings, load_settings
-from extractors.terms import key_terms
 from extractors.window import dedupe_candidates, filter_window, window_bounds
 from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
@@ -48,8 +47,6 @@ from warehouse.report import build_report, render
 
 ALREADY_FETCHED = "already fetched"
 PREFILTERED = "pre-filter: title and summary unrelated to the seed"
-# How many key terms the report lists: the ones a reader would search for.
-REPORT_KEY_TERMS = 12
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
 
@@ -163,8 +160,7 @@ def judge_task(db: Path, seed: Seed, settings: JudgeSettings, run_id: str) -> li
 
 @task(name="report", **_TASK)
 def report_task(db: Path, seed: Seed, out: Path | None) -> str:
-    terms = [t.term for t in key_terms(seed.text)[:REPORT_KEY_TERMS]]
-    markdown = render(build_report(db, seed.seed_id, terms), "md")
+    markdown = render(build_report(db, seed.seed_id), "md")
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(markdown, encoding="utf-8")

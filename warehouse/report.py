@@ -18,10 +18,13 @@ from typing import Any, Literal
 
 import duckdb
 
+from extractors.terms import key_terms
 from warehouse import queries
 from warehouse.db import connect
 
 ReportFormat = Literal["md", "json"]
+# How many of the seed's key terms the report lists: the ones a reader would search for.
+REPORT_KEY_TERMS = 12
 
 
 class ReportError(LookupError):
@@ -60,16 +63,16 @@ def resolve_seed_id(con: duckdb.DuckDBPyConnection, seed: str) -> str:
     raise ReportError(f"seed {seed!r} is not in the warehouse (run 'storywatch run' on it first)")
 
 
-def build_report(db: Path, seed: str, key_terms: list[str] | None = None) -> Report:
+def build_report(db: Path, seed: str) -> Report:
     with connect(db, read_only=True) as con:
         seed_id = resolve_seed_id(con, seed)
         seed_row = _rows(con, queries.SEED_BY_ID, [seed_id])[0]
-        seed_row.pop("text", None)
+        terms = [t.term for t in key_terms(seed_row.pop("text"))[:REPORT_KEY_TERMS]]
         latest = _rows(con, _query("latest_run"), [seed_id])
         run = latest[0] if latest else None
         return Report(
             seed=seed_row,
-            key_terms=key_terms or [],
+            key_terms=terms,
             latest_run=run,
             status_counts=_rows(con, _query("status_counts"), [seed_id]),
             outlets=_rows(con, _query("outlets"), [seed_id]),
