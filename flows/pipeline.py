@@ -16,7 +16,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -24,12 +23,11 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors.article import PageInput, extract_articles
 from extractors.judge import judge_coverage
-from extractors.prefilter import prefilter_terms, screen_candidates
+from extractors.plan import plan_fetches, skipped_results
 from extractors.records import (
     Article,
     Candidate,
     ExtractionFailure,
-    FetchAttempt,
     FetchResult,
     Judgement,
     Seed,
@@ -40,13 +38,11 @@ from extractors.settings import SEARCH_KINDS, FetchSettings, JudgeSettings, Moni
 from extractors.window import dedupe_candidates, filter_window, window_bounds
 from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
-from flows.robots import RobotsVerdict, origin_of, read_robots, robots_reason
+from flows.robots import RobotsVerdict, crawl_delays, read_robots, robots_refusals
 from flows.sample_server import serve_sample
 from warehouse import load
 from warehouse.report import build_report, render
 
-ALREADY_FETCHED = "already fetched"
-PREFILTERED = "pre-filter: title and summary unrelated to the seed"
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
 
@@ -87,17 +83,6 @@ def seed_toml(seed_path: Path) -> Path:
 def batches(items: Sequence[Candidate], size: int) -> Iterator[list[Candidate]]:
     for start in range(0, len(items), max(1, size)):
         yield list(items[start : start + size])
-
-
-def skipped_result(candidate: Candidate, reason: str = ALREADY_FETCHED) -> FetchResult:
-    """A fetch_log record for a URL deliberately not fetched (stored already, pre-filtered)."""
-    attempt = FetchAttempt(
-        url=candidate.canonical_url, final_url=None, outcome="skipped", reason=reason,
-        http_status=None, bytes=0, elapsed_ms=0, fetched_at=datetime.now(UTC), attempt=1,
-        purpose="article", final=True,
-    )
-    return FetchResult(url=candidate.canonical_url, purpose="article", outcome="skipped",
-                       reason=reason, attempts=(attempt,))
 
 
 @task(name="discover", **_TASK)
@@ -202,30 +187,17 @@ def monitor_seed(
             candidates, dropped = filter_window(dedupe_candidates(discovery.candidates), seed.seed_date,
                                                 settings.window)
             discovered, in_window = len(discovery.candidates), len(candidates)
-            stored = load.known_article_urls(db)
-            old = [c for c in candidates if c.canonical_url in stored]
-            new = [c for c in candidates if c.canonical_url not in stored]
-            known = len(old)
-            load.load_attempts(db, run_id, [skipped_result(c) for c in old])
-            load.link_known_articles(db, seed.seed_id, run_id, old)
-            if settings.prefilter.enabled:
-                screened = screen_candidates(prefilter_terms(seed.text), new, settings.prefilter.threshold)
-                new = [x.candidate for x in screened if x.fetch]
-                passed_over = [skipped_result(x.candidate, PREFILTERED) for x in screened if not x.fetch]
-                prefiltered = len(passed_over)
-                load.load_attempts(db, run_id, passed_over)
-            if settings.fetch.obey_robots and new:
-                verdicts, robots_results = robots_task(new, settings.fetch)
-                ua = settings.fetch.user_agent
-                barred = [c for c in new if not verdicts[origin_of(c.canonical_url)].allows(c.canonical_url, ua)]
-                load.load_attempts(db, run_id, list(robots_results) + [
-                    skipped_result(c, robots_reason(verdicts[origin_of(c.canonical_url)])) for c in barred])
-                barred_urls = {c.canonical_url for c in barred}
-                new = [c for c in new if c.canonical_url not in barred_urls]
-                delays = tuple((urlsplit(v.origin).hostname or "", v.crawl_delay)
-                               for v in verdicts.values() if v.crawl_delay)
-                settings = replace(settings, fetch=replace(settings.fetch,
-                                                           host_delays=settings.fetch.host_delays + delays))
+            plan = plan_fetches(candidates, load.known_article_urls(db), seed.text, settings.prefilter)
+            if settings.fetch.obey_robots and plan.fetch:
+                verdicts, robots_results = robots_task(list(plan.fetch), settings.fetch)
+                load.load_attempts(db, run_id, robots_results)
+                plan = plan.bar(robots_refusals([c.canonical_url for c in plan.fetch], verdicts,
+                                                settings.fetch.user_agent))
+                delays = settings.fetch.host_delays + crawl_delays(verdicts)
+                settings = replace(settings, fetch=replace(settings.fetch, host_delays=delays))
+            load.load_attempts(db, run_id, skipped_results(plan))
+            load.link_known_articles(db, seed.seed_id, run_id, plan.known)
+            known, prefiltered, new = len(plan.known), plan.prefiltered, list(plan.fetch)
             logger.info("%d in window (%d outside dropped), %d already stored, %d pre-filtered, %d to fetch",
                         in_window, dropped, known, prefiltered, len(new))
             for batch in batches(new, settings.pipeline.batch_size):

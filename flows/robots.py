@@ -13,7 +13,7 @@ server of our own (the offline sample) are not asked.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -93,3 +93,18 @@ def read_robots(urls: Sequence[str], settings: FetchSettings) -> tuple[dict[str,
 
 def robots_reason(verdict: RobotsVerdict) -> str:
     return verdict.reason if verdict.deny_all and verdict.reason else "disallowed by robots.txt"
+
+
+def robots_refusals(urls: Sequence[str], verdicts: Mapping[str, RobotsVerdict], user_agent: str) -> dict[str, str]:
+    """url -> why robots.txt bars it, for the URLs of ``urls`` their origin's verdict does not allow."""
+    refusals = {}
+    for url in urls:
+        verdict = verdicts[origin_of(url)]
+        if not verdict.allows(url, user_agent):
+            refusals[url] = robots_reason(verdict)
+    return refusals
+
+
+def crawl_delays(verdicts: Mapping[str, RobotsVerdict]) -> tuple[tuple[str, float], ...]:
+    """(host, seconds) for each origin whose robots.txt sets a Crawl-delay."""
+    return tuple((urlsplit(v.origin).hostname or "", v.crawl_delay) for v in verdicts.values() if v.crawl_delay)
