@@ -48,7 +48,7 @@ from extractors.page_meta import (
     read_published_at,
 )
 from extractors.records import Article, ExtractionFailure
-from extractors.urls import url_host
+from extractors.urls import article_identity, url_host
 
 __all__ = ["MIN_ARTICLE_WORDS", "PageInput", "decode_html", "extract_article", "extract_articles", "extract_page"]
 
@@ -104,7 +104,7 @@ R = TypeVar("R")
 class PageInput:
     """One fetched page to extract."""
 
-    url: str  # canonical URL that discovery found: the article's identity
+    url: str  # canonical URL that discovery found (the identity unless the page names a same-site canonical)
     final_url: str  # where the fetch ended
     body: bytes
     content_type: str | None
@@ -244,11 +244,13 @@ def _extract(
     language = read_language(tree)
     if language is None and LANGID_FLAG:  # detection needs py3langid, an optional trafilatura extra
         language = normalize_language(language_classifier(body, ""))
+    canonical = read_canonical_url(tree, final_url)
+    identity = article_identity(url, canonical, final_url)
     return Article(
-        article_id=hashlib.sha1(url.encode("utf-8")).hexdigest()[:16],
-        url=url,
+        article_id=hashlib.sha1(identity.encode("utf-8")).hexdigest()[:16],
+        url=identity,
         final_url=final_url,
-        canonical_url=read_canonical_url(tree, final_url) or url,
+        canonical_url=canonical or url,
         outlet=_outlet(final_url, url),
         outlet_name=_declared_name(document.sitename, final_url, url),
         title=document.title or None,
@@ -258,6 +260,7 @@ def _extract(
         text=body,
         word_count=words,
         content_hash=hashlib.sha256(" ".join(body.casefold().split()).encode("utf-8")).hexdigest(),
+        discovered_url=url if identity != url else None,
     )
 
 

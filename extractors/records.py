@@ -96,8 +96,8 @@ class FetchResult:
 class Article:
     """Text and metadata extracted from one fetched page."""
 
-    article_id: str  # stable: derived from canonical_url
-    url: str  # the URL discovery found (canonicalised)
+    article_id: str  # stable: derived from url
+    url: str  # the article's identity: the discovered URL, or the same-site canonical it names
     final_url: str  # where the fetch ended after redirects
     canonical_url: str  # the page's own canonical link when it gives one
     outlet: str  # the publisher's host name without "www."
@@ -109,6 +109,9 @@ class Article:
     text: str
     word_count: int
     content_hash: str  # sha256 of the normalised text: exact-duplicate identity
+    # The URL discovery found and fetched, when the page named another URL of the
+    # same site as its canonical (an AMP or mobile variant): ``url`` is then that one.
+    discovered_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,19 @@ done here instead:
 * internationalised host names are written in punycode (courlan decodes them to
   Unicode), the form HTTP carries on the wire.
 
-AMP and other "same story, other URL" rewrites are not handled here.
+AMP, mobile and print variants of a page cannot be recognised from the URL
+alone; :func:`article_identity` merges them once the page has named its own
+canonical URL.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import SplitResult, unquote_plus, urljoin, urlsplit, urlunsplit
 
 import idna
 from courlan import normalize_url
+from tld import get_fld
 
 _SCHEMES = ("http", "https")
 
@@ -84,6 +88,41 @@ def url_host(url: str) -> str:
     except ValueError:
         return ""
     return host.lower().rstrip(".").removeprefix("www.")
+
+
+def site_of(url: str) -> str:
+    """The registrable domain of ``url`` ("amp.theguardian.com" -> "theguardian.com").
+
+    Names outside the public suffix list (``.example``, intranet names) fall back to
+    their last two labels; an IP address is its own site.
+    """
+    found = get_fld(url, fail_silently=True)
+    if found:
+        return found
+    host = url_host(url)
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return host
+    except ValueError:
+        return ".".join(host.split(".")[-2:])
+
+
+def article_identity(discovered_url: str, declared_canonical: str | None, final_url: str | None = None) -> str:
+    """The URL an article is stored under: the page's own canonical link, when it names another
+    page of the same site (an AMP, mobile or print variant naming the main one), else the URL
+    discovery found.
+
+    "Same site" is the registrable domain of the discovered URL or of the URL the fetch
+    ended at, since the site's own redirect vouches for that. A canonical link on another
+    site is not followed: syndicated copies point at the original outlet, and a hostile
+    page could claim any story's identity. A canonical link to the site's front page is a
+    template bug, not an identity.
+    """
+    canonical = canonicalize_url(declared_canonical, final_url or discovered_url) if declared_canonical else None
+    if canonical is None or canonical == discovered_url or urlsplit(canonical).path in ("", "/"):
+        return discovered_url
+    sites = {site_of(discovered_url)} | ({site_of(final_url)} if final_url else set())
+    return canonical if site_of(canonical) in sites else discovered_url
 
 
 def _clean_query(query: str) -> str:

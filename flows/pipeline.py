@@ -89,13 +89,15 @@ def batches(items: Sequence[Candidate], size: int) -> Iterator[list[Candidate]]:
 def discover_task(
     settings: MonitorSettings, seed: Seed, validators: dict[str, tuple[str | None, str | None]] | None = None
 ) -> Discovery:
+    # The query is derived on every run, search sources or not, so the report can show
+    # what a search would ask for this seed.
+    query = build_query(seed.text, settings.search.query or None)
     search = None
     if any(s.kind in SEARCH_KINDS for s in settings.sources):
         start, end = window_bounds(seed.seed_date, settings.window)
-        query = build_query(seed.text, settings.search.query or None)
         search = SearchContext(query=query, window_start=start, window_end=end, settings=settings.search)
         get_run_logger().info("search query: %s", query)
-    discovery = discover_candidates(settings.sources, settings.fetch, search, validators)
+    discovery = replace(discover_candidates(settings.sources, settings.fetch, search, validators), query=query)
     get_run_logger().info(
         "discovered %d candidates from %d sources", len(discovery.candidates), len(settings.sources)
     )
@@ -184,6 +186,8 @@ def monitor_seed(
                 logger.info("offline sample served on %s for %d hosts", server.address, len(server.hosts))
             discovery = discover_task(settings, seed, load.source_validators(db))
             load.load_attempts(db, run_id, discovery.source_results, discovery.problems)
+            if discovery.query:
+                load.record_search_query(db, run_id, discovery.query)
             candidates, dropped = filter_window(dedupe_candidates(discovery.candidates), seed.seed_date,
                                                 settings.window)
             discovered, in_window = len(discovery.candidates), len(candidates)

@@ -105,8 +105,10 @@ ARTICLE_SCHEMA = pa.schema(
 )
 LINK_SCHEMA = pa.schema(
     [("seed_id", pa.string()), ("url", pa.string()), ("source_url", pa.string()), ("source_kind", pa.string()),
-     ("feed_title", pa.string()), ("feed_published_at", _TS), ("first_run_id", pa.string())]
+     ("feed_title", pa.string()), ("feed_published_at", _TS), ("first_run_id", pa.string()),
+     ("source_site", pa.string())]
 )
+ALIAS_SCHEMA = pa.schema([("url", pa.string()), ("article_url", pa.string()), ("run_id", pa.string())])
 VALIDATOR_SCHEMA = pa.schema(
     [("url", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()), ("updated_at", _TS),
      ("run_id", pa.string())]
@@ -142,6 +144,11 @@ def start_run(db: Path, run_id: str, seed_id: str) -> None:
         con.execute(queries.START_RUN, [run_id, seed_id, now()])
 
 
+def record_search_query(db: Path, run_id: str, query: str) -> None:
+    with connect(db) as con:
+        con.execute(queries.RECORD_SEARCH_QUERY, [query, run_id])
+
+
 def finish_run(db: Path, run_id: str, status: str, counts: RunCounts, note: str | None = None) -> None:
     with connect(db) as con, _transaction(con):
         con.execute(
@@ -174,21 +181,24 @@ def source_validators(db: Path) -> dict[str, tuple[str | None, str | None]]:
 
 def known_article_urls(db: Path) -> set[str]:
     with connect(db) as con:
-        return {row[0] for row in con.execute("SELECT url FROM article_docs").fetchall()}
+        return {row[0] for row in con.execute(queries.STORED_ARTICLE_URLS).fetchall()}
 
 
-def link_rows(seed_id: str, run_id: str, candidates: Iterable[Candidate]) -> list[dict]:
+def link_rows(seed_id: str, run_id: str, candidates: Iterable[tuple[Candidate, str | None]]) -> list[dict]:
+    """seed_links rows: each candidate with the article URL it is linked to (None: its own URL)."""
     return [
-        {"seed_id": seed_id, "url": c.canonical_url, "source_url": c.source_url, "source_kind": c.source_kind,
-         "feed_title": c.title, "feed_published_at": c.published_at, "first_run_id": run_id}
-        for c in candidates
+        {"seed_id": seed_id, "url": url or c.canonical_url, "source_url": c.source_url,
+         "source_kind": c.source_kind, "source_site": c.source_site, "feed_title": c.title,
+         "feed_published_at": c.published_at, "first_run_id": run_id}
+        for c, url in candidates
     ]
 
 
 def link_known_articles(db: Path, seed_id: str, run_id: str, candidates: Sequence[Candidate]) -> None:
     """Link already-stored articles that discovery found again to this seed."""
     with connect(db) as con, _transaction(con):
-        _write(con, queries.LINK_KNOWN_ARTICLES, _stage(link_rows(seed_id, run_id, candidates), LINK_SCHEMA))
+        _write(con, queries.LINK_KNOWN_ARTICLES, _stage(link_rows(seed_id, run_id, [(c, None) for c in candidates]),
+                                                      LINK_SCHEMA))
 
 
 def load_batch(
@@ -209,15 +219,22 @@ def load_batch(
         for r in results
         if r.ok
     ]
-    article_rows = [{**dataclasses.asdict(a), "first_seen_at": seen_at, "run_id": run_id} for a in articles]
-    loaded_urls = {a.url for a in articles}
-    links = link_rows(seed_id, run_id, [c for c in candidates if c.canonical_url in loaded_urls])
+    # Each fetched URL maps to the article it turned out to be: itself, or the same-site
+    # canonical page it named (so an AMP and a main URL in one batch make one article).
+    identity = {a.discovered_url or a.url: a.url for a in articles}
+    article_rows = [{**dataclasses.asdict(a), "first_seen_at": seen_at, "run_id": run_id}
+                    for a in _one_per_identity(articles)]
+    aliases = [{"url": fetched, "article_url": url, "run_id": run_id}
+               for fetched, url in identity.items() if fetched != url]
+    links = link_rows(seed_id, run_id, [(c, identity[c.canonical_url]) for c in candidates
+                                        if c.canonical_url in identity])
     with connect(db) as con, _transaction(con):
         before = con.execute("SELECT count(*) FROM article_docs").fetchall()[0][0]
         _write(con, queries.INSERT_FETCH_ATTEMPTS, _stage(attempt_rows(run_id, results), ATTEMPT_SCHEMA))
         _write(con, queries.INSERT_PAGES, _stage(pages, PAGE_SCHEMA))
         _write(con, queries.INSERT_ARTICLES, _stage(article_rows, ARTICLE_SCHEMA))
         _write(con, queries.INSERT_SEED_LINKS, _stage(links, LINK_SCHEMA))
+        _write(con, queries.INSERT_ALIASES, _stage(aliases, ALIAS_SCHEMA))
         _write(con, queries.INSERT_PROBLEMS, _stage(problem_rows(run_id, "extract", failures), PROBLEM_SCHEMA))
         after = con.execute("SELECT count(*) FROM article_docs").fetchall()[0][0]
     return BatchCounts(
@@ -225,6 +242,14 @@ def load_batch(
         failed=sum(1 for r in results if r.outcome == "failed"),
         loaded=after - before,
     )
+
+
+def _one_per_identity(articles: Sequence[Article]) -> list[Article]:
+    """One article per identity URL; the page fetched under that URL itself wins over a variant."""
+    chosen: dict[str, Article] = {}
+    for article in sorted(articles, key=lambda a: a.discovered_url is not None):
+        chosen.setdefault(article.url, article)
+    return list(chosen.values())
 
 
 def seed_articles(db: Path, seed_id: str) -> list[Article]:

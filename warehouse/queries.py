@@ -35,11 +35,6 @@ INSERT_SEED_LINKS = "INSERT OR IGNORE INTO seed_links BY NAME SELECT * FROM stag
 DELETE_COVERAGE = "DELETE FROM coverage_judgements WHERE seed_id = ?"
 INSERT_COVERAGE = "INSERT INTO coverage_judgements BY NAME SELECT * FROM staged"
 
-# URLs this seed already has an article for: discovery does not fetch them again.
-KNOWN_ARTICLE_URLS = """
-SELECT l.url FROM seed_links l JOIN article_docs a ON a.url = l.url WHERE l.seed_id = ?
-"""
-
 # Every article linked to a seed, for judging the whole coverage set again.
 SEED_ARTICLES = """
 SELECT a.article_id, a.url, a.final_url, a.canonical_url, a.outlet, a.outlet_name, a.title,
@@ -49,10 +44,20 @@ WHERE l.seed_id = ?
 ORDER BY a.article_id
 """
 
+# A candidate found again may be an alias (an AMP URL) of a stored article: link the article.
 LINK_KNOWN_ARTICLES = """
 INSERT OR IGNORE INTO seed_links BY NAME
-SELECT s.* FROM staged s WHERE EXISTS (SELECT 1 FROM article_docs a WHERE a.url = s.url)
+SELECT s.* REPLACE (coalesce(al.article_url, s.url) AS url)
+FROM staged s LEFT JOIN article_aliases al ON al.url = s.url
+WHERE EXISTS (SELECT 1 FROM article_docs a WHERE a.url = coalesce(al.article_url, s.url))
 """
+
+INSERT_ALIASES = "INSERT OR IGNORE INTO article_aliases BY NAME SELECT * FROM staged"
+
+# Every URL that needs no fetch: stored articles and their known aliases.
+STORED_ARTICLE_URLS = "SELECT url FROM article_docs UNION SELECT url FROM article_aliases"
+
+RECORD_SEARCH_QUERY = "UPDATE run_ledger SET search_query = ? WHERE run_id = ?"
 
 SEED_BY_ID = "SELECT seed_id, seed_date, title, path, word_count, text FROM seed_docs WHERE seed_id = ?"
 SEED_BY_PATH = "SELECT seed_id FROM seed_docs WHERE path = ? OR path LIKE '%/' || ?"

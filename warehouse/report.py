@@ -129,6 +129,8 @@ def render_markdown(report: Report) -> str:
     ]
     if report.key_terms:
         out.append(f"Key terms: {', '.join(md(t) for t in report.key_terms)}.")
+    if run and run.get("search_query"):
+        out.append(f"Search query: {md(run['search_query'])}")
     if run:
         out += [
             "",

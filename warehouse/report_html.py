@@ -58,6 +58,8 @@ def render_html(report: Report) -> str:
     ]
     if report.key_terms:
         parts.append(f"<p>Key terms: {_e(', '.join(report.key_terms))}</p>")
+    if report.latest_run and report.latest_run.get("search_query"):
+        parts.append(f"<p>Search query: <code>{_e(report.latest_run['search_query'])}</code></p>")
     parts.append("<h2>Counts by status</h2>")
     parts.append(_table(["status", "articles"],
                         [[_td(r["status"]), _td(r["articles"], True)] for r in report.status_counts]))

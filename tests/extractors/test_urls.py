@@ -2,7 +2,7 @@
 
 import pytest
 
-from extractors.urls import canonicalize_url, url_host
+from extractors.urls import article_identity, canonicalize_url, url_host
 
 
 @pytest.mark.parametrize(
@@ -103,3 +103,32 @@ def test_canonical_form_is_stable():
 )
 def test_url_host(url, host):
     assert url_host(url) == host
+
+
+@pytest.mark.parametrize(
+    ("discovered", "canonical", "final", "identity"),
+    [
+        # AMP and mobile variants name the main page of the same site: merged.
+        ("https://amp.theguardian.com/world/2023/apr/26/xi-zelensky-call",
+         "https://www.theguardian.com/world/2023/apr/26/xi-zelensky-call?utm_source=amp#top", None,
+         "https://www.theguardian.com/world/2023/apr/26/xi-zelensky-call"),
+        ("https://m.bbc.co.uk/news/world-65396591", "https://www.bbc.co.uk/news/world-65396591", None,
+         "https://www.bbc.co.uk/news/world-65396591"),
+        ("http://kyiv-ledger.example/amp/news/call.html", "/news/call.html", None,
+         "http://kyiv-ledger.example/news/call.html"),
+        # The site's own redirect vouches for the site the fetch ended on.
+        ("https://feeds.example.net/~r/world/123", "https://www.reuters.com/world/xi-zelensky-call",
+         "https://www.reuters.com/world/xi-zelensky-call/", "https://www.reuters.com/world/xi-zelensky-call"),
+        # Another site's canonical (a syndicated copy naming the wire) is not an identity.
+        ("https://www.yahoo.com/news/xi-zelensky-call-123.html", "https://www.reuters.com/world/xi-zelensky-call",
+         None, "https://www.yahoo.com/news/xi-zelensky-call-123.html"),
+        # A canonical link to the front page is a template bug.
+        ("https://www.example.com/2023/04/26/story.html", "https://www.example.com/", None,
+         "https://www.example.com/2023/04/26/story.html"),
+        # No canonical, or an unusable one.
+        ("https://www.example.com/story", None, None, "https://www.example.com/story"),
+        ("https://www.example.com/story", "javascript:alert(1)", None, "https://www.example.com/story"),
+    ],
+)
+def test_article_identity_follows_same_site_canonical_links_only(discovered, canonical, final, identity):
+    assert article_identity(discovered, canonical, final) == identity

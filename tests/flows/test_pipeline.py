@@ -52,7 +52,13 @@ def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loop
             "SELECT url FROM fetch_log WHERE outcome = 'skipped' AND reason LIKE 'pre-filter:%'").fetchall()}
     assert prefiltered and prefiltered == set(in_window) - set(judged)
     assert all(in_window[page]["expected_status"] == "unrelated" for page in prefiltered)
-    assert (tmp_path / "xi-zelensky-call.md").read_text(encoding="utf-8").startswith("# Coverage of:")
+    report = (tmp_path / "xi-zelensky-call.md").read_text(encoding="utf-8")
+    assert report.startswith("# Coverage of:")
+    # The search query derived from the seed is stored with the run and shown in the report.
+    with connect(db, read_only=True) as con:
+        [(query,)] = con.execute("SELECT search_query FROM runs WHERE run_id = ?", [first.run_id]).fetchall()
+    assert "zelensky" in query and "xi jinping" in query
+    assert "Search query: " in report and "zelensky" in report.split("Search query: ", 1)[1].splitlines()[0]
 
     counts = view_counts(db)
     requests_before = len(newsroom.article_requests())

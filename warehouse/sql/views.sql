@@ -6,7 +6,8 @@ SELECT seed_id, seed_date, title, path, word_count, text
 FROM seed_docs;
 
 CREATE OR REPLACE VIEW runs AS
-SELECT run_id, seed_id, started_at, finished_at, status, discovered, fetched, failed, loaded, note
+SELECT run_id, seed_id, started_at, finished_at, status, discovered, fetched, failed, loaded, note,
+       search_query
 FROM run_ledger;
 
 CREATE OR REPLACE VIEW fetch_log AS
@@ -22,6 +23,18 @@ CREATE OR REPLACE VIEW articles AS
 SELECT article_id, url, canonical_url, outlet, title, author, published_at, language, text,
        word_count, content_hash, first_seen_at, final_url, outlet_name
 FROM article_docs;
+
+-- How each seed's articles were found: one row per (seed, article URL), with the
+-- feed, sitemap, search or archive that first listed it.
+CREATE OR REPLACE VIEW discoveries AS
+SELECT seed_id, url, source_url, source_kind, source_site, feed_title, feed_published_at, first_run_id
+FROM seed_links;
+
+-- Other URLs of a stored article (AMP, mobile) that were fetched and found to name
+-- it as their canonical page; they are not fetched again.
+CREATE OR REPLACE VIEW url_aliases AS
+SELECT url, article_url
+FROM article_aliases;
 
 -- lag_hours: hours between the story's first related publication for this seed
 -- and this article's; NULL for unrelated or undated articles.
