@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-SourceKind = Literal["feed", "sitemap", "google_news", "gdelt"]
+SourceKind = Literal["feed", "sitemap", "google_news", "gdelt", "warc"]
 FetchPurpose = Literal["feed", "sitemap", "article", "robots"]
 FetchOutcome = Literal["ok", "not_modified", "skipped", "failed"]
 CoverageStatus = Literal["seed_copy", "syndicated", "original", "unrelated"]
@@ -31,6 +31,15 @@ class Seed:
 
 
 @dataclass(frozen=True)
+class ArchivedCopy:
+    """Where a page already sits in a web archive (WARC): it is read from there, not fetched."""
+
+    path: str  # the WARC file
+    offset: int  # byte offset of the page's response record in that file
+    crawled_at: datetime  # the record's WARC-Date, timezone-aware UTC
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A URL that discovery thinks may be coverage of the seed."""
 
@@ -44,6 +53,8 @@ class Candidate:
     # The publisher's host a search engine names for the item (Google News
     # <source url>, GDELT domain), without "www."; None for feeds and sitemaps.
     source_site: str | None = None
+    # The page's copy in a WARC file, for candidates read from one (source kind "warc").
+    archived: ArchivedCopy | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,8 @@ class Article:
     # The URL discovery found and fetched, when the page named another URL of the
     # same site as its canonical (an AMP or mobile variant): ``url`` is then that one.
     discovered_url: str | None = None
+    authors: tuple[str, ...] = ()  # names only: no "By", roles or outlets; ``author`` joins them
+    modified_at: datetime | None = None  # when the page says it was last updated, if after publication
 
 
 @dataclass(frozen=True)

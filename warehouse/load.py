@@ -101,7 +101,7 @@ ARTICLE_SCHEMA = pa.schema(
      ("canonical_url", pa.string()), ("outlet", pa.string()), ("outlet_name", pa.string()),
      ("title", pa.string()), ("author", pa.string()), ("published_at", _TS), ("language", pa.string()),
      ("text", pa.string()), ("word_count", pa.int32()), ("content_hash", pa.string()),
-     ("first_seen_at", _TS), ("run_id", pa.string())]
+     ("first_seen_at", _TS), ("run_id", pa.string()), ("authors", pa.list_(pa.string())), ("modified_at", _TS)]
 )
 LINK_SCHEMA = pa.schema(
     [("seed_id", pa.string()), ("url", pa.string()), ("source_url", pa.string()), ("source_kind", pa.string()),
@@ -256,7 +256,8 @@ def seed_articles(db: Path, seed_id: str) -> list[Article]:
     with connect(db) as con:
         cursor = con.execute(queries.SEED_ARTICLES, [seed_id])
         names = [d[0] for d in cursor.description]
-        return [Article(**dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return [Article(**{**row, "authors": tuple(row["authors"])}) for row in rows]
 
 
 def load_coverage(db: Path, seed_id: str, run_id: str, judgements: Sequence[Judgement]) -> int:

@@ -38,7 +38,8 @@ INSERT_COVERAGE = "INSERT INTO coverage_judgements BY NAME SELECT * FROM staged"
 # Every article linked to a seed, for judging the whole coverage set again.
 SEED_ARTICLES = """
 SELECT a.article_id, a.url, a.final_url, a.canonical_url, a.outlet, a.outlet_name, a.title,
-       a.author, a.published_at, a.language, a.text, a.word_count, a.content_hash
+       a.author, a.published_at, a.language, a.text, a.word_count, a.content_hash,
+       coalesce(a.authors, []) AS authors, a.modified_at
 FROM seed_links l JOIN article_docs a ON a.url = l.url
 WHERE l.seed_id = ?
 ORDER BY a.article_id

@@ -6,7 +6,6 @@ import hashlib
 import importlib.util
 import random
 import re
-import statistics
 import sys
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from extractors.article import (
     MIN_ARTICLE_WORDS,
     PageInput,
     decode_html,
+    drop_site_boilerplate,
     extract_article,
     extract_articles,
     extract_page,
@@ -28,11 +28,10 @@ from extractors.records import Article, ExtractionFailure
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Measured with benchmarks/extraction.py on all 88 pages (trafilatura 2.3.1,
-# precision mode): mean token F1 0.972, median 0.993, no failures. The floor
-# leaves room for small upstream changes while catching a broken setting
-# (balanced mode measured 0.963, tables off 0.963, a lost body ~0.0).
-MEAN_F1_FLOOR = 0.95
+# The acceptance bar of the extraction work, by the benchmark's own 4-gram shingle
+# measure (benchmarks/extraction.py): plain trafilatura 2.3 scores P 0.936, R 0.975,
+# F1 0.955 on these 88 pages; storywatch measured P 0.977, R 0.973, F1 0.975.
+F1_FLOOR, PRECISION_FLOOR, RECALL_FLOOR = 0.970, 0.960, 0.960
 
 
 def _load_benchmark_module():
@@ -136,21 +135,26 @@ RUSSIAN = [
 # (a) quality on the benchmark ---------------------------------------------------------------
 
 
-def test_benchmark_mean_token_f1_stays_above_floor():
+def test_benchmark_scores_stay_above_the_acceptance_bar():
     pages = bench.load_benchmark()
     assert len(pages) == 88
     results = extract_articles(bench.as_inputs(pages))
     failures = [(p.url, r.reason) for p, r in zip(pages, results, strict=True) if not isinstance(r, Article)]
     assert failures == []  # every page yields an article; no extraction error, no crash
-    f1 = [bench.score_tokens(r.text, p.expected).f1 for p, r in zip(pages, results, strict=True)]
-    assert statistics.mean(f1) >= MEAN_F1_FLOOR
+    score = bench.score([bench.match(p.expected, r.text) for p, r in zip(pages, results, strict=True)])
+    assert score.precision >= PRECISION_FLOOR and score.recall >= RECALL_FLOOR and score.f1 >= F1_FLOOR, score
 
 
-def test_score_tokens_is_bag_of_words_overlap():
-    assert bench.score_tokens("the cat sat", "the cat sat").f1 == 1.0
-    score = bench.score_tokens("the cat the cat", "The cat sat")
-    assert (score.precision, score.recall) == (0.5, pytest.approx(2 / 3))
-    assert bench.score_tokens("", "anything").f1 == 0.0
+def test_the_benchmark_measure_counts_4_gram_shingles_per_page_share():
+    same = bench.match("one two three four five", "one two three four five")
+    assert (same.tp, same.fp, same.fn) == (1.0, 0.0, 0.0)
+    # expected shingles: [1 2 3 4] [2 3 4 5]; extracted: [1 2 3 4] [2 3 4 X] -> tp 1, fp 1, fn 1
+    half = bench.match("one two three four five", "one two three four X")
+    assert (half.tp, half.fp, half.fn) == pytest.approx((1 / 3, 1 / 3, 1 / 3))
+    assert bench.match("anything at all here", "") == bench.Counts(0.0, 0.0, 1.0)
+    # pages weigh the same however long they are: a perfect long page and an empty short one
+    score = bench.score([same, bench.match("a b c d", "")])
+    assert (score.precision, score.recall) == (1.0, 0.5)
 
 
 # (b) metadata -------------------------------------------------------------------------------
@@ -172,19 +176,20 @@ def test_metadata_of_a_realistic_page(gazette):
     assert gazette.canonical_url == "https://www.harbourgazette.example/news/2024/03/05/storm-closes-ferry-ports"
     assert gazette.language == "en"  # from <html lang="en-GB">
     assert gazette.outlet == "harbourgazette.example"  # host of the final URL without www.
-    assert gazette.url == GAZETTE_URL and gazette.final_url == GAZETTE_FINAL
+    assert gazette.final_url == GAZETTE_FINAL
 
 
-def test_identity_comes_from_the_discovery_url_not_the_canonical_link(gazette):
-    assert gazette.article_id == hashlib.sha1(GAZETTE_URL.encode()).hexdigest()[:16]
-    assert len(gazette.article_id) == 16
+def test_identity_is_the_same_site_canonical_link_and_the_discovered_url_is_kept(gazette):
+    canonical = "https://www.harbourgazette.example/news/2024/03/05/storm-closes-ferry-ports"
+    assert gazette.url == canonical and gazette.discovered_url == GAZETTE_URL
+    assert gazette.article_id == hashlib.sha1(canonical.encode()).hexdigest()[:16]
 
 
 def test_text_is_the_story_in_blank_line_separated_paragraphs(gazette):
     paragraphs = gazette.text.split("\n\n")
-    assert len(paragraphs) == 6
-    assert paragraphs[0] == "Storm closes ferry ports along the north coast"  # the headline inside <article>
-    assert paragraphs[1].startswith("Ferry operators suspended every crossing from the north coast on Tuesday")
+    assert len(paragraphs) == 5
+    assert "Storm closes ferry ports along the north coast" not in paragraphs  # the headline is stored apart
+    assert paragraphs[0].startswith("Ferry operators suspended every crossing from the north coast on Tuesday")
     assert paragraphs[-1].endswith("because of the high spring tides.")
     assert any(p.startswith('"We will not put passengers') for p in paragraphs)
     for boilerplate in ("Subscribe", "Related stories", "Reader42", "Copyright", "Cookie settings"):
@@ -385,9 +390,9 @@ def test_pool_results_match_inline_extraction_in_order():
     ]
     pages = sample[:2] + odd + sample[2:]
     pooled = extract_articles(pages, workers=2)
-    inline = [extract_page(page) for page in pages]
+    inline = drop_site_boilerplate([extract_page(page) for page in pages])
     assert pooled == inline
-    assert [r.url for r in pooled] == [p.url for p in pages]
+    assert [getattr(r, "discovered_url", None) or r.url for r in pooled] == [p.url for p in pages]
     assert sum(isinstance(r, Article) for r in pooled) == 7
 
 

@@ -21,7 +21,7 @@ FROM run_problems;
 
 CREATE OR REPLACE VIEW articles AS
 SELECT article_id, url, canonical_url, outlet, title, author, published_at, language, text,
-       word_count, content_hash, first_seen_at, final_url, outlet_name
+       word_count, content_hash, first_seen_at, final_url, outlet_name, authors, modified_at
 FROM article_docs;
 
 -- How each seed's articles were found: one row per (seed, article URL), with the
