@@ -21,6 +21,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from extractors.analysis import analyse_story
 from extractors.article import PageInput, extract_articles
 from extractors.judge import judge_coverage
 from extractors.plan import plan_fetches, skipped_results
@@ -40,7 +41,7 @@ from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
 from flows.robots import RobotsVerdict, crawl_delays, read_robots, robots_refusals
 from flows.sample_server import serve_sample
-from warehouse import load
+from warehouse import analysis_store, load
 from warehouse.report import build_report, render
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -145,6 +146,15 @@ def judge_task(db: Path, seed: Seed, settings: JudgeSettings, run_id: str) -> li
     return judgements
 
 
+@task(name="analyse", **_TASK)
+def analyse_task(db: Path, seed: Seed, run_id: str) -> analysis_store.AnalysisCounts:
+    """Events, quotes and claim verdicts for the seed and every article judged related to it."""
+    related = analysis_store.related_article_ids(db, seed.seed_id)
+    articles = [a for a in load.seed_articles(db, seed.seed_id) if a.article_id in related]
+    analysis = analyse_story(seed, articles, analysis_store.actor_corrections(db))
+    return analysis_store.load_analysis(db, run_id, analysis)
+
+
 @task(name="report", **_TASK)
 def report_task(db: Path, seed: Seed, out: Path | None) -> str:
     markdown = render(build_report(db, seed.seed_id), "md")
@@ -210,6 +220,7 @@ def monitor_seed(
                 counts = load_batch_task(db, seed.seed_id, run_id, batch, results, extracted)
                 fetched, failed, loaded = fetched + counts.fetched, failed + counts.failed, loaded + counts.loaded
         judgements = judge_task(db, seed, settings.judge, run_id)
+        analyse_task(db, seed, run_id)
     except Exception as exc:
         load.finish_run(db, run_id, "failed", load.RunCounts(discovered, fetched, failed, loaded),
                         note=f"{type(exc).__name__}: {exc}")

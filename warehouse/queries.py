@@ -71,3 +71,26 @@ ON CONFLICT (url) DO UPDATE SET
     etag = excluded.etag, last_modified = excluded.last_modified,
     updated_at = excluded.updated_at, run_id = excluded.run_id
 """
+
+# The events, quotes and claims stage replaces a seed's rows as a whole each run.
+DELETE_SEED_ANALYSIS = tuple(
+    f"DELETE FROM {table} WHERE seed_id = ?"
+    for table in ("event_rows", "quote_rows", "claim_rows", "seed_claim_rows", "addition_rows")
+)
+INSERT_EVENTS = "INSERT INTO event_rows BY NAME SELECT * FROM staged"
+INSERT_QUOTES = "INSERT INTO quote_rows BY NAME SELECT * FROM staged"
+INSERT_CLAIMS = "INSERT INTO claim_rows BY NAME SELECT * FROM staged"
+INSERT_SEED_CLAIMS = "INSERT INTO seed_claim_rows BY NAME SELECT * FROM staged"
+INSERT_ADDITIONS = "INSERT INTO addition_rows BY NAME SELECT * FROM staged"
+
+# The alias table as the stage used it; a user's row (source 'user') is never overwritten.
+UPSERT_ACTOR_ALIASES = """
+INSERT INTO actor_aliases BY NAME SELECT * FROM staged
+ON CONFLICT (alias) DO UPDATE SET
+    canonical = excluded.canonical, kind = excluded.kind, source = excluded.source, updated_at = excluded.updated_at
+WHERE actor_aliases.source <> 'user'
+"""
+ACTOR_CORRECTIONS = "SELECT alias, canonical FROM actor_aliases WHERE source = 'user'"
+
+# The articles of a seed judged related, for the events, quotes and claims stage.
+RELATED_ARTICLE_IDS = "SELECT article_id FROM coverage_judgements WHERE seed_id = ? AND related"

@@ -59,6 +59,17 @@ def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loop
         [(query,)] = con.execute("SELECT search_query FROM runs WHERE run_id = ?", [first.run_id]).fetchall()
     assert "zelensky" in query and "xi jinping" in query
     assert "Search query: " in report and "zelensky" in report.split("Search query: ", 1)[1].splitlines()[0]
+    # The events, quotes and claims stage ran over the seed and the related articles.
+    with connect(db, read_only=True) as con:
+        analysed = dict(con.execute(
+            "SELECT article_id LIKE 'seed:%' AS is_seed, count(DISTINCT article_id) FROM events GROUP BY ALL"
+        ).fetchall())
+        supported = con.execute("SELECT count(DISTINCT article_id) FROM claims WHERE verdict = 'supports'"
+                                ).fetchall()[0][0]
+        unrelated_read = con.execute("SELECT count(*) FROM events e JOIN coverage c USING (seed_id, article_id) "
+                                     "WHERE NOT c.related").fetchall()[0][0]
+    assert analysed.get(True) == 1 and analysed.get(False, 0) >= 5
+    assert supported >= 5 and unrelated_read == 0
 
     counts = view_counts(db)
     requests_before = len(newsroom.article_requests())

@@ -60,18 +60,40 @@ SELECT j.seed_id, j.article_id, j.url, j.canonical_url, j.outlet, j.title, j.pub
 FROM judged j
 LEFT JOIN first_sighting f USING (seed_id);
 
+-- article_id is 'seed:<seed_id>' for what the seed itself reports.
 CREATE OR REPLACE VIEW events AS
 SELECT e.seed_id, e.article_id, a.url, e.event_date, e.actor, e.event_type, e.mode, e.target,
-       e.location, e.sentence, e.in_seed
+       e.location, e.sentence, e.in_seed, e.date_basis, e.trigger, a.outlet, a.published_at
 FROM event_rows e
 LEFT JOIN article_docs a USING (article_id);
 
 CREATE OR REPLACE VIEW quotes AS
-SELECT q.seed_id, q.article_id, a.url, q.speaker, q.quote, q.in_seed
+SELECT q.seed_id, q.article_id, a.url, q.speaker, q.quote, q.in_seed, a.outlet, a.published_at
 FROM quote_rows q
 LEFT JOIN article_docs a USING (article_id);
 
 CREATE OR REPLACE VIEW claims AS
-SELECT c.seed_id, c.claim_id, c.claim, c.article_id, a.url, a.outlet, c.verdict, c.evidence
+SELECT c.seed_id, c.claim_id, c.claim, c.article_id, a.url, a.outlet, c.verdict, c.evidence,
+       s.kind AS claim_kind, a.published_at
 FROM claim_rows c
-LEFT JOIN article_docs a USING (article_id);
+LEFT JOIN article_docs a USING (article_id)
+LEFT JOIN seed_claim_rows s USING (seed_id, claim_id);
+
+-- The seed's checkable claims, whether or not any article speaks to them.
+CREATE OR REPLACE VIEW seed_claims AS
+SELECT seed_id, claim_id, kind, claim, sentence
+FROM seed_claim_rows;
+
+-- What each article reports that the seed does not; first_reported marks the earliest
+-- article (by publication, then first seen) to report that actor, type and target.
+CREATE OR REPLACE VIEW additions AS
+WITH ranked AS (
+    SELECT d.*, a.url, a.outlet, a.published_at,
+           row_number() OVER (PARTITION BY d.seed_id, d.actor, d.event_type, d.target
+                              ORDER BY a.published_at NULLS LAST, a.first_seen_at, d.article_id) AS rank
+    FROM addition_rows d
+    JOIN article_docs a USING (article_id)
+)
+SELECT seed_id, article_id, url, outlet, published_at, actor, event_type, mode, target, event_date,
+       sentence, rank = 1 AS first_reported
+FROM ranked;

@@ -1,0 +1,350 @@
+"""Actors: who a news text talks about, each under one canonical name.
+
+In: the seed's text, an article's text and the user's alias corrections. Out: an
+:class:`ActorTable` that finds actor mentions in a sentence and names each
+canonically:
+
+* people by the full name the seed or the article introduces ("Chinese President
+  Xi Jinping"): later short forms ("Xi", "President Xi", "Mr Zelensky"), role
+  phrases learned from the introduction ("the Chinese leader", "the Ukrainian
+  president", "his Ukrainian counterpart") and spelling variants ("Zelenskyy",
+  "Zelenskiy") all map to that name, the seed's spelling first;
+* governments by their country ("Kyiv", "Beijing", "the Kremlin", "Washington",
+  "the White House"), foreign ministries by one name each ("Russia's foreign
+  ministry" -> "Russian Foreign Ministry").
+
+The built-in table is small and general (capitals and seats of government);
+everything story-specific is learned from the texts, and the warehouse keeps the
+whole table (``actor_aliases``) so a user can correct it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Literal
+
+from extractors.known_actors import KNOWN_ACTORS
+
+ActorKind = Literal["person", "state", "organisation"]
+
+# country -> (demonym, other names and seats of government that stand for its government)
+_STATES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "China": ("chinese", ("china", "beijing", "prc", "people's republic of china", "chinese government",
+                          "zhongnanhai")),
+    "Ukraine": ("ukrainian", ("ukraine", "kyiv", "kiev", "ukrainian government", "ukrainian authorities")),
+    "Russia": ("russian", ("russia", "moscow", "kremlin", "russian government", "russian federation",
+                           "russian authorities")),
+    "France": ("french", ("france", "paris", "elysee", "elysee palace", "french government",
+                          "french president's office", "french presidency")),
+    "United States": ("american", ("united states", "us", "u.s.", "usa", "america", "washington", "white house",
+                                   "us government", "biden administration", "us administration")),
+    "United Kingdom": ("british", ("united kingdom", "uk", "britain", "london", "downing street")),
+    "Germany": ("german", ("germany", "berlin")),
+    "Saudi Arabia": ("saudi", ("saudi arabia", "riyadh", "saudis")),
+    "Iran": ("iranian", ("iran", "tehran")),
+    "Taiwan": ("taiwanese", ("taiwan", "taipei")),
+    "India": ("indian", ("india", "new delhi")),
+    "Turkey": ("turkish", ("turkey", "turkiye", "ankara")),
+    "European Union": ("european", ("european union", "eu", "brussels")),
+    "NATO": ("nato", ("nato", "north atlantic treaty organization")),
+    "United Nations": ("un", ("united nations", "un", "u.n.")),
+}
+_MINISTRIES = ("foreign ministry", "ministry of foreign affairs", "foreign affairs ministry", "foreign office",
+               "mfa")
+# Titles written before a name; absorbed into the mention ("President Xi", "Mr Zelensky").
+_TITLES = frozenset({
+    "president", "premier", "prime", "minister", "chancellor", "king", "queen", "prince", "ambassador",
+    "envoy", "spokesperson", "spokesman", "spokeswoman", "secretary", "general", "mr", "mrs", "ms", "dr",
+    "foreign", "defence", "defense", "state", "vice", "deputy", "leader", "counterpart", "head", "chief",
+    "representative", "special", "senior", "adviser", "advisor", "official", "director", "commissioner",
+})
+# Capitalised words that never start or make a person's name.
+_NOT_NAMES = frozenset({
+    "the", "a", "an", "and", "or", "but", "in", "on", "at", "of", "for", "to", "by", "with", "from", "as",
+    "meanwhile", "however", "despite", "both", "they", "he", "she", "it", "his", "her", "its", "their", "this",
+    "that", "these", "those", "after", "before", "while", "when", "since", "during", "also", "asked",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "ministry", "foreign", "affairs", "office", "house", "news", "agency", "times", "post", "global",
+    "twitter", "state", "west", "western", "east", "eastern", "asia", "asian", "europe", "european", "union",
+    "republic", "federation", "council", "security", "army", "forces", "party", "government", "palace",
+    "eurasian", "crimea", "kremlin", "white", "said", "says", "told", "read", "more",
+    "reuters", "afp", "bloomberg", "xinhua", "tass", "cnn", "bbc", "ap",
+} | _TITLES)
+_CHINESE_SURNAMES = frozenset({
+    "xi", "li", "wang", "zhang", "liu", "chen", "yang", "zhao", "huang", "zhou", "wu", "xu", "sun", "hu", "zhu",
+    "gao", "lin", "he", "guo", "ma", "luo", "liang", "song", "zheng", "xie", "han", "tang", "feng", "yu", "dong",
+    "xiao", "cheng", "cao", "yuan", "deng", "fu", "shen", "zeng", "peng", "lu", "su", "jiang", "cai", "jia",
+    "ding", "wei", "xue", "ye", "yan", "pan", "du", "dai", "xia", "zhong", "tian", "ren", "fan", "fang", "shi",
+    "yao", "tan", "liao", "zou", "xiong", "jin", "qin", "qiu", "hou", "bai", "cui", "kong", "mao", "wen",
+})
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.\-](?=[^\W\d_]))*", re.UNICODE)
+_CAPITALISED = re.compile(r"^[A-Z\u00C0-\u00DE][a-z\u00DF-\u00FF'’\-]+$|^[A-Z]{2,}$")
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """A matching key: accents and case gone, possessives dropped, transliteration variants merged
+    ("Zelenskyy", "Zelenskiy", "Zelensky" -> "zelensky"; "Kiev" stays apart from "Kyiv" via the table)."""
+    plain = unicodedata.normalize("NFKD", text.replace("’", "'")).encode("ascii", "ignore").decode("ascii").lower()
+    words = []
+    for word in re.findall(r"[a-z0-9]+(?:[.'][a-z0-9]+)*\.?", plain):
+        word = word.removesuffix("'s").rstrip(".")
+        word = re.sub(r"(?:iy|yy|ii|yi)$", "y", word)
+        if word:
+            words.append(word)
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Mention:
+    text: str
+    start: int
+    end: int
+    canonical: str
+    kind: ActorKind
+
+
+@dataclass
+class ActorTable:
+    """alias (folded) -> canonical name; canonical name -> kind."""
+
+    aliases: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, ActorKind] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # alias -> builtin | seed | article | user
+    # person -> the state their introduction names ("Chinese President Xi Jinping" -> China)
+    affiliations: dict[str, str] = field(default_factory=dict)
+    # Lookup aids, rebuilt by add(): the first word of every alias, and mentions per sentence.
+    _first_words: set[str] = field(default_factory=set, repr=False)
+    _cache: dict[str, list[Mention]] = field(default_factory=dict, repr=False)
+
+    def side(self, name: str) -> str:
+        """The state an actor acts for: itself for a state, its affiliation for a person or ministry."""
+        if name in self.affiliations:
+            return self.affiliations[name]
+        if name.endswith(" Foreign Ministry"):
+            return self.aliases.get(fold(name.removesuffix(" Foreign Ministry")), name)
+        return name
+
+    def add(self, alias: str, canonical: str, kind: ActorKind, source: str, *, override: bool = False) -> None:
+        key = fold(alias)
+        if not key or (key in self.aliases and not override):
+            return
+        self.aliases[key] = canonical
+        self.kinds.setdefault(canonical, kind)
+        self.sources[key] = source
+        self._first_words.add(key.split(" ", 1)[0])
+        self._cache.clear()
+
+    def copy(self) -> ActorTable:
+        return ActorTable(dict(self.aliases), dict(self.kinds), dict(self.sources), dict(self.affiliations),
+                          set(self._first_words))
+
+    def canonical(self, mention: str) -> str | None:
+        key = fold(mention)
+        found = self.aliases.get(key)
+        if found is None:
+            words = key.split()
+            while words and words[0] in _TITLES:
+                words = words[1:]
+            found = self.aliases.get(" ".join(words)) if words else None
+        return found
+
+    def mentions(self, sentence: str) -> list[Mention]:
+        """Actor mentions in ``sentence``, longest match first, left to right, titles absorbed;
+        "the Chinese and Ukrainian presidents" is two mentions."""
+        cached = self._cache.get(sentence)
+        if cached is None:
+            cached = self._cache[sentence] = self._find(sentence)
+        return list(cached)
+
+    def _find(self, sentence: str) -> list[Mention]:
+        pairs = [m for match in _ROLE_PAIR.finditer(sentence) for m in self._role_pair(sentence, match)]
+        if pairs:
+            blank = _ROLE_PAIR.sub(lambda m: " " * len(m.group(0)), sentence)
+            return sorted(pairs + self._mentions(blank), key=lambda m: m.start)
+        return self._mentions(sentence)
+
+    def _role_pair(self, sentence: str, match: re.Match[str]) -> list[Mention]:
+        out = []
+        for group in ("a", "b"):
+            canonical = self.aliases.get(fold(f"{match.group(group)} {match.group('role')}"))
+            if canonical is not None:
+                out.append(Mention(match.group(group), match.start(group), match.end(group), canonical,
+                                   self.kinds[canonical]))
+        return out if len(out) == 2 else []
+
+    def _mentions(self, sentence: str) -> list[Mention]:
+        words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(sentence)]
+        folded = [fold(w) for w, _, _ in words]
+        out: list[Mention] = []
+        i = 0
+        while i < len(words):
+            if folded[i] not in self._first_words:
+                i += 1
+                continue
+            for n in range(min(6, len(words) - i), 0, -1):
+                key = " ".join(f for f in folded[i : i + n] if f)
+                canonical = self.aliases.get(key)
+                if canonical is None:
+                    continue
+                start, end = words[i][1], words[i + n - 1][2]
+                j = i
+                while j > 0 and folded[j - 1] in _TITLES and words[j - 1][0][:1].isupper():
+                    j -= 1
+                    start = words[j][1]
+                out.append(Mention(sentence[start:end], start, end, canonical, self.kinds[canonical]))
+                i += n
+                break
+            else:
+                i += 1
+        return _merge_adjacent(sentence, out)
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """(alias, canonical, kind, source) for the warehouse's actor_aliases."""
+        return [(alias, name, self.kinds[name], self.sources.get(alias, "")) for alias, name in
+                sorted(self.aliases.items())]
+
+
+def _merge_adjacent(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """"Chinese President Xi Jinping" is one mention, not a role phrase and a name side by side."""
+    merged: list[Mention] = []
+    for m in mentions:
+        last = merged[-1] if merged else None
+        gap = sentence[last.end : m.start].strip() if last is not None else "-"
+        if last is not None and not gap and (last.canonical == m.canonical or (
+                m.kind == "person" and last.kind != "person")):
+            # "Chinese President Xi Jinping"; "Russian foreign ministry spokeswoman Maria Zakharova" is her
+            merged[-1] = Mention(sentence[last.start : m.end], last.start, m.end, m.canonical, m.kind)
+        else:
+            merged.append(m)
+    return merged
+
+
+def builtin_table() -> ActorTable:
+    table = ActorTable()
+    roles: dict[str, list[str]] = {}
+    for name, state, role in KNOWN_ACTORS:
+        canonical = _add_person(table, name, "builtin")
+        table.affiliations.setdefault(canonical, state)
+        demonym = _STATES.get(state, ("", ()))[0]
+        for phrase in _role_phrases(demonym, role.lower(), state) + [f"{state} {role.lower()}"]:
+            roles.setdefault(fold(phrase), []).append(canonical)
+        if "envoy" in role or "representative" in role:
+            roles.setdefault(fold(f"{demonym} envoy"), []).append(canonical)
+    for phrase, names in roles.items():
+        if len(names) == 1:  # a role two entries share (two foreign ministers in turn) names no one
+            table.add(phrase, names[0], "person", "builtin")
+    for state, (demonym, names) in _STATES.items():
+        for name in names:
+            table.add(name, state, "state", "builtin")
+        for ministry in _MINISTRIES:
+            canonical = f"{demonym.capitalize()} Foreign Ministry" if demonym.isalpha() else f"{state} Foreign Ministry"
+            table.add(f"{demonym} {ministry}", canonical, "organisation", "builtin")
+            table.add(f"{state} {ministry}", canonical, "organisation", "builtin")
+            for name in names[:2]:
+                table.add(f"{name} {ministry}", canonical, "organisation", "builtin")
+            table.affiliations.setdefault(canonical, state)
+    return table
+
+
+def build_table(texts: Iterable[str], corrections: Mapping[str, str] | None = None,
+                base: ActorTable | None = None) -> ActorTable:
+    """The built-in table, then the people each text introduces (earlier texts' spellings win),
+    then the user's corrections (alias -> canonical name), which override everything."""
+    table = base if base is not None else builtin_table()
+    for text in texts:
+        learn_people(table, text)
+    for alias, canonical in (corrections or {}).items():
+        table.add(alias, canonical, table.kinds.get(canonical, "person"), "user", override=True)
+    return table
+
+
+_ROLE_PAIR = re.compile(r"\b(?P<a>[A-Z][a-z]+)\s+and\s+(?P<b>[A-Z][a-z]+)\s+(?P<role>president|leader|prime minister|"
+                        r"foreign minister)s\b")
+_ROLE_INTRO = re.compile(
+    r"\b(?P<demonym>[A-Z][a-z]+)(?:['’]s)?\s+(?P<role>(?:[A-Z][a-z]+\s+){0,2}?(?:President|Prime Minister|Premier|"
+    r"Foreign Minister|Chancellor|[Aa]mbassador(?:\s+to\s+[A-Z][a-z]+)?|[Ee]nvoy|[Ss]pokes(?:man|woman|person)))"
+    r"\s+(?P<name>[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){1,2})"
+)
+
+
+def learn_people(table: ActorTable, text: str) -> None:
+    """Add the people ``text`` introduces by full name, with their short forms and role phrases."""
+    for match in _ROLE_INTRO.finditer(text):
+        name = _person_name(match.group("name"))
+        if name is None:
+            continue
+        state = table.aliases.get(fold(match.group("demonym")))
+        canonical = _add_person(table, name)
+        if state is not None and table.kinds.get(state) == "state":
+            table.affiliations.setdefault(canonical, state)
+        role = match.group("role").lower()
+        demonym = match.group("demonym").lower()
+        for phrase in _role_phrases(demonym, role, state):
+            table.add(phrase, canonical, "person", "learned")
+    for match in re.finditer(r"(?<![\w'’])(?:[A-Z][\w'’\-]+)(?:\s+[A-Z][\w'’\-]+){1,2}", text):
+        name = _person_name(match.group(0))
+        if name is not None:
+            _add_person(table, name)
+
+
+def _role_phrases(demonym: str, role: str, state: str | None) -> list[str]:
+    phrases = [f"{demonym} {role}"]
+    if role in ("president", "prime minister", "premier", "chancellor"):
+        phrases += [f"{demonym} leader", f"{demonym} counterpart", f"{demonym} head of state"]
+        if state:
+            phrases += [f"{state} president" if role == "president" else f"{state} {role}", f"{state} leader"]
+    return phrases
+
+
+def _person_name(candidate: str) -> str | None:
+    """``candidate`` as a person's full name, or None: two or three capitalised words, none of
+    them a title, a state, a month or a common word."""
+    words = candidate.split()
+    while words and (words[0].lower().strip("'’") in _NOT_NAMES or fold(words[0]) in _STATE_KEYS):
+        words = words[1:]
+    if not 2 <= len(words) <= 3:
+        return None
+    if any(w.lower().removesuffix("'s").removesuffix("’s") in _NOT_NAMES or not _CAPITALISED.match(w)
+           for w in words):
+        return None
+    if fold(" ".join(words)) in _STATE_KEYS or any(fold(w) in _STATE_KEYS for w in words):
+        return None
+    return " ".join(w.removesuffix("'s").removesuffix("’s") for w in words)
+
+
+_STATE_KEYS = frozenset(fold(n) for _, (demonym, names) in _STATES.items() for n in (*names, demonym)) | frozenset(
+    fold(state) for state in _STATES)
+
+
+def _add_person(table: ActorTable, name: str, source: str = "learned") -> str:
+    """Register a full name and its short form; returns the canonical spelling (the first seen).
+
+    A name the texts introduce takes the short form over the built-in dictionary's
+    ("Li" is Li Hui in a story about the envoy, not Li Qiang)."""
+    key = fold(name)
+    canonical = table.aliases.get(key)
+    if canonical is not None:
+        return canonical
+    words = name.split()
+    short = words[0] if words[0].lower() in _CHINESE_SURNAMES and len(words) == 2 else words[-1]
+    existing = table.aliases.get(fold(short))
+    if existing is not None and table.kinds.get(existing) == "person" and _variant(existing, name):
+        table.add(name, existing, "person", source)  # "Volodymyr Zelenskiy" for "Volodymyr Zelensky"
+        return existing
+    table.add(name, name, "person", source)
+    builtin_short = table.sources.get(fold(short)) == "builtin"
+    table.add(short, name, "person", source, override=builtin_short and source != "builtin")
+    return name
+
+
+def _variant(a: str, b: str) -> bool:
+    """Two spellings of one name: as many words, each pair alike (transliterations differ by a letter or two)."""
+    wa, wb = fold(a).split(), fold(b).split()
+    return len(wa) == len(wb) and all(SequenceMatcher(None, x, y).ratio() >= 0.75 for x, y in zip(wa, wb, strict=True))

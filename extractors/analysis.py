@@ -1,0 +1,75 @@
+"""The story analysis: events, quotes and claim verdicts for a seed and its related articles.
+
+In: the seed, the articles judged related to it, and the user's actor-alias
+corrections. Out: a :class:`StoryAnalysis` holding, for the seed and each
+article, its events and quotes (each marked ``in_seed`` when the seed reports
+the same), each article's verdicts on the seed's claims, and what each article
+adds. Every article is read with an actor table built from the seed and the
+article itself (plus the built-in dictionary and the corrections), so names the
+seed introduces carry over and names an article introduces stay its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from extractors.actors import ActorTable, build_table, learn_people
+from extractors.claims import Addition, Claim, Verdict, event_key, read_article, seed_claims
+from extractors.events import Event, extract_events
+from extractors.quotes import Quote, extract_quotes, in_seed
+from extractors.records import Article, Seed
+
+SEED_ARTICLE_PREFIX = "seed:"
+
+
+@dataclass(frozen=True)
+class TextAnalysis:
+    article_id: str  # "seed:<seed_id>" for the seed itself
+    events: tuple[Event, ...]
+    events_in_seed: tuple[bool, ...]
+    quotes: tuple[Quote, ...]
+    quotes_in_seed: tuple[bool, ...]
+    verdicts: tuple[Verdict, ...] = ()
+    additions: tuple[Addition, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoryAnalysis:
+    seed_id: str
+    claims: tuple[Claim, ...]
+    texts: tuple[TextAnalysis, ...]  # the seed's first
+    aliases: tuple[tuple[str, str, str, str], ...]  # (alias, canonical, kind, source) the seed's table used
+
+
+def analyse_story(seed: Seed, articles: Sequence[Article], corrections: Mapping[str, str] | None = None
+                  ) -> StoryAnalysis:
+    base = build_table([seed.text], corrections)
+    claims = seed_claims(seed.text, seed.seed_date, base)
+    seed_events = extract_events(seed.text, seed.seed_date, base)
+    seed_quotes = extract_quotes(seed.text, base)
+    seed_keys = {event_key(e.actor, e.event_type, e.target, base, e.mode) for e in seed_events}
+    texts = [TextAnalysis(f"{SEED_ARTICLE_PREFIX}{seed.seed_id}", tuple(seed_events), (True,) * len(seed_events),
+                          tuple(seed_quotes), (True,) * len(seed_quotes))]
+    quote_words = [q.quote for q in seed_quotes]
+    for article in articles:
+        table = _article_table(base, article.text, corrections)
+        published = article.published_at.date() if article.published_at else None
+        reading = read_article(claims, article.text, published, table)
+        quotes = extract_quotes(article.text, table)
+        texts.append(TextAnalysis(
+            article.article_id, tuple(reading.events),
+            tuple(event_key(e.actor, e.event_type, e.target, table, e.mode) in seed_keys for e in reading.events),
+            tuple(quotes), tuple(in_seed(q.quote, quote_words) for q in quotes),
+            tuple(reading.verdicts), tuple(reading.additions),
+        ))
+    return StoryAnalysis(seed.seed_id, tuple(claims), tuple(texts), tuple(base.rows()))
+
+
+def _article_table(base: ActorTable, text: str, corrections: Mapping[str, str] | None) -> ActorTable:
+    """The seed's table plus the people this article introduces; the corrections still win."""
+    table = base.copy()
+    learn_people(table, text)
+    for alias, canonical in (corrections or {}).items():
+        table.add(alias, canonical, table.kinds.get(canonical, "person"), "user", override=True)
+    return table

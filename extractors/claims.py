@@ -1,0 +1,316 @@
+"""The seed's checkable claims, and each article's verdict on them: supports, differs, or silent.
+
+In: the seed's text and date, an article's text and date, and an
+:class:`~extractors.actors.ActorTable`. Out: the seed's :class:`Claim` list and,
+per article, a :class:`Verdict` for each claim it speaks to, with the article's
+sentence as evidence, plus the events it reports that the seed does not
+(:class:`Addition`: what the outlet added).
+
+Claim kinds, each read from the seed by its form:
+
+* ``event``: who did what to whom (a coded :class:`~extractors.events.Event`);
+  an article reporting the same type between the same sides supports it, one
+  sending the same visit or envoy elsewhere differs;
+* ``date``: when a dated event happened; an article dating it otherwise differs;
+* ``first``: "for the first time"; "not their first", "again" differ;
+* ``initiator``: who started it ("initiated by Kyiv"); another initiator differs;
+* ``number``: a count or a duration with its context ("within two months",
+  "seven years after", "a 12-point plan"); the same context with another
+  number differs;
+* ``statement``: what a named actor said; the same words attributed to the
+  same actor support it.
+
+Sides, not spellings, decide identity: Xi Jinping acts for China, "Kyiv" is
+Ukraine, and a call is the same call whichever party is named first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from extractors.actors import ActorTable, fold
+from extractors.events import Event, extract_events
+from extractors.quotes import extract_quotes
+from extractors.sentences import split_sentences
+from extractors.terms import tokens
+
+ClaimKind = Literal["event", "date", "first", "initiator", "number", "statement"]
+VerdictKind = Literal["supports", "differs"]
+
+# A number claim and an article sentence are about the same thing when they share this
+# many content words besides the unit (e.g. "diplomatic", "missions", "reopening").
+MIN_SHARED_CONTEXT = 2
+# A statement claim is echoed when this share of its content words is in the article's sentence.
+STATEMENT_OVERLAP = 0.5
+# Event types whose direction does not matter: a call between A and B is a call between B and A.
+SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                             "nine", "ten", "eleven", "twelve"))} | {"a": 1, "an": 1, "half": 0.5}
+_UNITS = r"(?P<unit>minute|hour|day|week|month|year|point)s?"
+_NUMBER = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|{'|'.join(_NUMBER_WORDS)})[\s-]+{_UNITS}\b", re.IGNORECASE)
+_FIRST = re.compile(r"\bfirst\s+(?:time|call|contact|conversation|talks|direct|phone|known|since)\b|\bfor the first\b",
+                    re.IGNORECASE)
+_NOT_FIRST = re.compile(r"\b(?:not\s+(?:the|their)\s+first|second\s+(?:call|time|conversation)|again|"
+                        r"previously\s+spoke|had\s+(?:already\s+)?spoken|last\s+spoke|another\s+call)\b",
+                        re.IGNORECASE)
+_INITIATOR = (
+    re.compile(r"\b(?:initiated|requested|sought|proposed|arranged)\s+by\s+(?P<who>[^,.;]{2,60})", re.IGNORECASE),
+    re.compile(r"\bat\s+the\s+(?:request|initiative|invitation|behest)\s+of\s+(?P<who>[^,.;]{2,60})", re.IGNORECASE),
+    re.compile(r"\bat\s+(?P<who>[^,.;]{2,40}?)['’]s\s+(?:request|initiative|invitation)", re.IGNORECASE),
+    re.compile(r"\b(?P<who>[A-Z][^,.;]{1,60}?)\s+(?:had\s+)?(?:initiated|requested|sought|asked\s+for|proposed)\s+"
+               r"(?:the|a|this)\s+(?:call|conversation|talks)", re.IGNORECASE),
+)
+_STOP = frozenset("the a an and or of to in on at for with by from as that this is was were be been has have had "
+                  "will would its his her their it he she they said says told also after before since about "
+                  "during phone call conversation time first".split())
+
+
+@dataclass(frozen=True)
+class Claim:
+    claim_id: str
+    kind: ClaimKind
+    text: str  # the claim in words
+    sentence: str  # where the seed says it
+    event_type: str | None = None
+    actor: str | None = None  # canonical; the speaker for statements
+    target: str | None = None
+    mode: str | None = None
+    value: str | None = None  # the date, the initiator, "2 month", ...
+    context: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    claim_id: str
+    verdict: VerdictKind
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Addition:
+    """An event an article reports that none of the seed's event claims covers."""
+
+    event: Event
+
+
+@dataclass(frozen=True)
+class ArticleReading:
+    events: list[Event]
+    verdicts: list[Verdict]
+    additions: list[Addition]
+
+
+def seed_claims(text: str, published: date | None, actors: ActorTable) -> list[Claim]:
+    events = extract_events(text, published, actors)
+    claims: list[Claim] = []
+    seen: set[str] = set()
+
+    def add(claim: Claim) -> None:
+        if claim.claim_id not in seen:
+            seen.add(claim.claim_id)
+            claims.append(claim)
+
+    targeted = {(actors.side(e.actor), e.event_type) for e in events if e.target is not None}
+    for e in events:
+        if e.target is None and (actors.side(e.actor), e.event_type) in targeted:
+            continue  # "a phone call with Xi" adds nothing to "Xi spoke with Zelensky"
+        key = event_key(e.actor, e.event_type, e.target, actors, e.mode)
+        add(Claim(_id("event", key), "event", _describe(e), e.sentence, e.event_type, e.actor, e.target, e.mode))
+        if e.date_basis in ("stated", "relative") and e.event_date is not None:
+            add(Claim(_id("date", key), "date", f"{_describe(e)} on {e.event_date.isoformat()}", e.sentence,
+                      e.event_type, e.actor, e.target, e.mode, e.event_date.isoformat()))
+        if _FIRST.search(e.sentence) and not _NOT_FIRST.search(e.sentence):
+            add(Claim(_id("first", key), "first", f"{_describe(e)}: the first such contact", e.sentence,
+                      e.event_type, e.actor, e.target, e.mode))
+    for sentence in split_sentences(text):
+        for who in _initiators(sentence.text, actors):
+            call = _call_in(sentence.text, events, actors)
+            key = event_key(call.actor, call.event_type, call.target, actors, call.mode) if call else "call"
+            add(Claim(_id("initiator", key), "initiator", f"the call was initiated by {who}", sentence.text,
+                      call.event_type if call else "CONSULT", call.actor if call else None,
+                      call.target if call else None, call.mode if call else None, actors.side(who)))
+        for n, unit, context in _numbers(sentence.text):
+            add(Claim(_id("number", f"{unit}:{' '.join(sorted(context))}"), "number", f"{_fmt(n)} {unit}(s): "
+                      f"{sentence.text}", sentence.text, value=f"{_fmt(n)} {unit}", context=context))
+    for quote in extract_quotes(text, actors):
+        if quote.speaker and actors.kinds.get(quote.speaker):
+            words = _content(quote.quote)
+            add(Claim(_id("statement", f"{quote.speaker}:{' '.join(sorted(words))}"), "statement",
+                      f"{quote.speaker}: “{quote.quote}”", quote.quote, actor=quote.speaker, context=words))
+    for sentence in split_sentences(text):
+        for claim in _reported_statements(sentence.text, actors):
+            add(claim)
+    return claims
+
+
+def read_article(claims: Sequence[Claim], text: str, published: date | None, actors: ActorTable) -> ArticleReading:
+    events = extract_events(text, published, actors)
+    sentences = [s.text for s in split_sentences(text)]
+    verdicts: list[Verdict] = []
+    for claim in claims:
+        verdict = _judge(claim, events, sentences, text, actors)
+        if verdict is not None:
+            verdicts.append(verdict)
+    covered = {event_key(c.actor, c.event_type, c.target, actors, c.mode) for c in claims if c.kind == "event"}
+    additions, added = [], set()
+    for e in events:
+        key = event_key(e.actor, e.event_type, e.target, actors, e.mode)
+        if key not in covered and key not in added and e.target is not None:
+            added.add(key)
+            additions.append(Addition(e))
+    return ArticleReading(events, verdicts, additions)
+
+
+def _judge(claim: Claim, events: list[Event], sentences: list[str], text: str,
+           actors: ActorTable) -> Verdict | None:
+    if claim.kind in ("event", "date", "first", "initiator"):
+        same = [e for e in events if _same_event(claim, e, actors)]
+        if claim.kind == "event":
+            if same:
+                return Verdict(claim.claim_id, "supports", same[0].sentence)
+            if claim.mode == "visit":  # the same envoy or visit sent elsewhere
+                other = [e for e in events if e.event_type == claim.event_type and e.mode == "visit"
+                         and actors.side(e.actor) == actors.side(claim.actor or "") and e.target is not None]
+                if other:
+                    return Verdict(claim.claim_id, "differs", other[0].sentence)
+            return None
+        if claim.kind == "date":
+            dated = [e for e in same if e.date_basis in ("stated", "relative") and e.event_date is not None]
+            for e in dated:
+                if e.event_date is not None and e.event_date.isoformat() == claim.value:
+                    return Verdict(claim.claim_id, "supports", e.sentence)
+            return Verdict(claim.claim_id, "differs", dated[0].sentence) if dated else None
+        if claim.kind == "first":
+            for sentence in _sentences_about(claim, same, sentences, actors):
+                if _NOT_FIRST.search(sentence):
+                    return Verdict(claim.claim_id, "differs", sentence)
+                if _FIRST.search(sentence):
+                    return Verdict(claim.claim_id, "supports", sentence)
+            return None
+        for sentence in sentences:  # initiator
+            for who in _initiators(sentence, actors):
+                verdict: VerdictKind = "supports" if actors.side(who) == claim.value else "differs"
+                return Verdict(claim.claim_id, verdict, sentence)
+        return None
+    if claim.kind == "number":
+        for sentence in sentences:
+            for n, unit, context in _numbers(sentence):
+                if claim.value and unit == claim.value.split()[-1] and len(context & claim.context) >= min(
+                        MIN_SHARED_CONTEXT, len(claim.context)):
+                    same_n = _fmt(n) == claim.value.split()[0]
+                    return Verdict(claim.claim_id, "supports" if same_n else "differs", sentence)
+        return None
+    # statement: the same actor saying the same words, quoted or reported
+    for sentence in sentences:
+        if not claim.context:
+            break
+        shared = len(_content(sentence) & claim.context) / len(claim.context)
+        if shared >= STATEMENT_OVERLAP and any(actors.side(m.canonical) == actors.side(claim.actor or "")
+                                               for m in actors.mentions(sentence)):
+            return Verdict(claim.claim_id, "supports", sentence)
+    for quote in extract_quotes(text, actors):
+        if quote.speaker and actors.side(quote.speaker) == actors.side(claim.actor or "") and claim.context and len(
+                _content(quote.quote) & claim.context) / len(claim.context) >= STATEMENT_OVERLAP:
+            return Verdict(claim.claim_id, "supports", quote.quote)
+    return None
+
+
+def _same_event(claim: Claim, event: Event, actors: ActorTable) -> bool:
+    if event.event_type != claim.event_type:
+        return False
+    mine = (actors.side(claim.actor or ""), actors.side(claim.target or "") if claim.target else None)
+    theirs = (actors.side(event.actor), actors.side(event.target) if event.target else None)
+    if claim.event_type in SYMMETRIC:
+        if mine[1] is None or theirs[1] is None:
+            return bool({mine[0], mine[1]} & {theirs[0], theirs[1]} - {None})
+        return {mine[0], mine[1]} == {theirs[0], theirs[1]}
+    return mine[0] == theirs[0] and (mine[1] is None or theirs[1] is None or mine[1] == theirs[1])
+
+
+def _sentences_about(claim: Claim, same: list[Event], sentences: list[str], actors: ActorTable) -> list[str]:
+    """Sentences reporting the claim's event: those the event was coded from and the sentence after
+    each ("It was not their first contact."), then any naming both sides."""
+    found = []
+    for e in same:
+        found.append(e.sentence)
+        if e.sentence in sentences:
+            after = sentences.index(e.sentence) + 1
+            if after < len(sentences) and not actors.mentions(sentences[after]):
+                found.append(sentences[after])
+    sides = {actors.side(claim.actor or ""), actors.side(claim.target or "")} - {""}
+    for sentence in sentences:
+        named = {actors.side(m.canonical) for m in actors.mentions(sentence)}
+        if sides and sides <= named and sentence not in found:
+            found.append(sentence)
+    return found
+
+
+def _initiators(sentence: str, actors: ActorTable) -> list[str]:
+    found = []
+    for pattern in _INITIATOR:
+        for match in pattern.finditer(sentence):
+            mentions = actors.mentions(match.group("who"))
+            if mentions:
+                found.append(mentions[0].canonical)
+    return found
+
+
+def _call_in(sentence: str, events: list[Event], actors: ActorTable) -> Event | None:
+    calls = [e for e in events if e.event_type == "CONSULT" and e.mode == "phone"]
+    here = [e for e in calls if e.sentence == sentence]
+    return (here or calls or [None])[0]
+
+
+def _numbers(sentence: str) -> list[tuple[float, str, frozenset[str]]]:
+    out = []
+    for match in _NUMBER.finditer(sentence):
+        raw = match.group("n").lower()
+        n = float(raw) if raw[0].isdigit() else float(_NUMBER_WORDS[raw])
+        unit = match.group("unit").lower()
+        out.append((n, unit, _content(sentence) - {unit, f"{unit}s", raw}))
+    return out
+
+
+def _reported_statements(sentence: str, actors: ActorTable) -> list[Claim]:
+    """'X told Y that negotiations are the only solution': a statement claim by X without quotation marks."""
+    match = re.search(r"\b(?:said|says|told\s+[^,]{1,60}?)\s+that\s+(?P<what>[^“\"]{20,})$", sentence)
+    if not match:
+        return []
+    speakers = [m for m in actors.mentions(sentence[: match.start()])]
+    if not speakers:
+        return []
+    who = speakers[0].canonical
+    words = _content(match.group("what"))
+    return [Claim(_id("statement", f"{who}:{' '.join(sorted(words))}"), "statement",
+                  f"{who} said that {match.group('what')}", sentence, actor=who, context=words)]
+
+
+def _content(text: str) -> frozenset[str]:
+    return frozenset(w for w in (fold(t) for t in tokens(text)) if len(w) > 2 and w not in _STOP)
+
+
+def event_key(actor: str | None, event_type: str | None, target: str | None, actors: ActorTable,
+               mode: str | None = None) -> str:
+    sides = [actors.side(actor or ""), actors.side(target or "") if target else ""]
+    if event_type in SYMMETRIC:
+        sides.sort()
+    return f"{event_type}:{mode or ''}:{sides[0]}:{sides[1]}"
+
+
+def _describe(e: Event) -> str:
+    mode = f" ({e.mode})" if e.mode else ""
+    return f"{e.actor} {e.event_type}{mode} {e.target or ''}".strip()
+
+
+def _id(kind: str, key: str) -> str:
+    return f"{kind}:" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def _fmt(n: float) -> str:
+    return str(int(n)) if n == int(n) else str(n)

@@ -1,0 +1,366 @@
+"""Events: who did what to whom, and when, from each sentence that reports an action between actors.
+
+In: an article's text, its publication date and an :class:`~extractors.actors.ActorTable`.
+Out: :class:`Event` records coded with PLOVER types (:mod:`extractors.plover`).
+
+For each sentence: find the actor mentions; find each trigger phrase not
+negated and not hypothetical; the source actor is the nearest mention before
+the trigger in the same clause (or the agent after "by" for passives and for
+"a call between A and B" forms), the target the first other mention after it.
+A trigger with no actor on either side codes nothing: PLOVER records events
+between actors, and commentary ("analysts believe...") has none. Quoted words
+are the speaker's, not the reporter's: triggers inside quotation marks are
+skipped (the quote is recorded by :mod:`extractors.quotes`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from extractors.actors import ActorTable, Mention
+from extractors.event_dates import DateBasis, EventDate, resolve_date
+from extractors.plover import ACCUSATION, HYPOTHETICAL, MEETING, NEGATION, PHONE, TRIGGERS, VISIT, Trigger
+from extractors.quotes import extract_quotes
+from extractors.sentences import split_sentences
+
+# The gazetteer of places an event can happen in: the states the actor table knows.
+_LOCATION = re.compile(r"\b(?:in|to|at)\s+(?P<place>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]|‘[^’]{12,}’")
+_CLAUSE_BREAK = re.compile(r"[;:]|\bwhile\b|\bwhereas\b|\bbut\b")
+_BETWEEN = re.compile(r"\bbetween\b")
+# Types whose events happen somewhere worth naming (a visit, a meeting, an attack), not a call or a statement.
+_PLACED = {"CONSULT": True, "ASSAULT": True, "MOBILIZE": True, "AID": False, "ACCUSE": False, "SUPPORT": False,
+           "REQUEST": False, "REJECT": False, "THREATEN": False, "AGREE": False, "COOPERATE": False}
+_SAME_DAY = re.compile(r"\b(?:that|the\s+same)\s+day\b")
+_PRONOUN_SUBJECT = re.compile(r"^\s*(?:He|She|It|They)\b")
+_REPORTING = re.compile(r"\b(?:said|says|told\s+(?:reporters|journalists|the\s+\w+|\w+)|stated|announced|added|"
+                        r"confirmed|reported)\s+(?:that\s+)?", re.IGNORECASE)
+_ASKING = re.compile(r"\b(?:urged|urges|pressed|presses|asked|asks|called\s+on|calls\s+on|invited|"
+                     r"encouraged|refused|refuses|declined|declines)\b")
+_INTENT = re.compile(r"\b(?:decision|decided|plan|plans|planned|offer|offered|readiness|ready|willingness|willing|"
+                     r"bid|efforts?|attempts?|intention|intends|move|agreed|agree|agrees|pledged|promised|vowed)"
+                     r"(?:\s+\w+){0,2}\s+to\s+$")
+# "will send", "is to visit": a plan, whose date is not the day of the report
+_FUTURE = re.compile(r"\b(?:will|would|shall|plans?\s+to|planning\s+to|is\s+to|are\s+to|set\s+to|going\s+to|"
+                     r"expected\s+to|due\s+to)(?:\s+\w+){0,2}\s*$")
+_FIRST_PERSON_START = re.compile(r"\s*(?:I|We)\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|we|We|my|My|our|Our|us|me|you|your)\b")
+
+
+@dataclass(frozen=True)
+class Event:
+    actor: str
+    event_type: str
+    mode: str | None
+    target: str | None
+    event_date: date | None
+    date_basis: DateBasis
+    location: str | None
+    sentence: str
+    trigger: str
+
+
+def extract_events(text: str, published: date | None, actors: ActorTable) -> list[Event]:
+    events: list[Event] = []
+    previous: _Context | None = None
+    for sentence in split_sentences(text):
+        found, previous = _sentence_events(sentence.text, published, actors, previous)
+        events.extend(found)
+    events.extend(_quoted_accusations(text, published, actors, events))
+    events.extend(_first_person_events(text, published, actors, events))
+    return events
+
+
+def sentence_events(sentence: str, published: date | None, actors: ActorTable) -> list[Event]:
+    return _sentence_events(sentence, published, actors, None)[0]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the next sentence may refer back to: "He also named...", "that day"."""
+
+    subject: Mention | None
+    day: EventDate
+
+
+def _sentence_events(sentence: str, published: date | None, actors: ActorTable,
+                     previous: _Context | None) -> tuple[list[Event], _Context]:
+    lowered = sentence.lower()
+    # Words in quotation marks are the speaker's; a first-person quote ("I had a long call") is
+    # recorded as a quote, not coded as the reporter's event report.
+    quoted = [span for span, words in quoted_spans(sentence) if _FIRST_PERSON.search(words)]
+    mentions = [m for m in actors.mentions(sentence) if not _inside(m.start, quoted)]
+    when = resolve_date(sentence, published)
+    if previous is not None and _SAME_DAY.search(lowered) and previous.day.basis != "published":
+        when = previous.day
+    pronoun = previous.subject if previous is not None and _PRONOUN_SUBJECT.match(sentence) else None
+    subjects = [m for m in mentions if _subject_like(sentence, m)]
+    context = _Context(subjects[0] if subjects else pronoun, when)
+    if not mentions:
+        return [], context
+    found: list[Event] = []
+    taken: list[tuple[int, int, tuple[str, str | None]]] = []
+    for trigger in TRIGGERS:
+        for match in trigger.pattern.finditer(lowered):
+            start, end = match.span()
+            if _inside(start, quoted) or any(s <= start < e or s < end <= e for s, e, _ in taken):
+                continue
+            # "send a special envoy ... to visit Ukraine" is one event, not two
+            if any(kind == (trigger.event_type, trigger.mode) and e <= start <= e + 60 for _, e, kind in taken):
+                continue
+            before = lowered[max(0, start - 40) : start]
+            if NEGATION.search(before) or HYPOTHETICAL.search(before):
+                continue
+            # "accused Kyiv of turning down": the accusation's content, not a second event
+            if re.search(r"\bof\s+$", before):
+                continue
+            # "urged Xi to talk to Zelensky", "China's decision to send an envoy", "agreed to reopen":
+            # what was asked, decided or agreed is not a second event
+            if re.search(r"\bto\s+$", before) and (_INTENT.search(before) or (
+                    trigger.event_type == "CONSULT" and _ASKING.search(lowered[:start]))):
+                continue
+            pair = _actors(trigger, sentence, start, end, mentions, actors, pronoun)
+            if pair is None:
+                continue
+            actor, target = pair
+            taken.append((start, end, (trigger.event_type, trigger.mode)))
+            mode = _mode(trigger, lowered)
+            day = EventDate(published, "published") if _FUTURE.search(before) else when
+            found.append(Event(
+                actor=actor.canonical, event_type=trigger.event_type, mode=mode,
+                target=target.canonical if target else None, event_date=day.day, date_basis=day.basis,
+                location=_location(sentence, end, actors) if _PLACED.get(trigger.event_type, True) and
+                mode not in ("phone", "third-party") else None,
+                sentence=sentence, trigger=sentence[start:end],
+            ))
+    if not any(e.event_type == "ACCUSE" for e in found):
+        found.extend(_reported_accusation(sentence, mentions, when, actors))
+    return _dedupe(found, actors), context
+
+
+def _reported_accusation(sentence: str, mentions: list[Mention], when: EventDate, actors: ActorTable) -> list[Event]:
+    """"Russia's foreign ministry said Kyiv had undermined every peace effort": the speaker accuses."""
+    for match in _REPORTING.finditer(sentence):
+        complement = sentence[match.end() :]
+        if not ACCUSATION.search(complement) or NEGATION.search(complement[: ACCUSATION.search(complement).start()]):
+            continue
+        speakers = [m for m in mentions if m.end <= match.start() and _subject_like(sentence, m)]
+        if not speakers:
+            continue
+        speaker = speakers[0]
+        targets = [m for m in mentions if m.start >= match.end()
+                   and actors.side(m.canonical) != actors.side(speaker.canonical)]
+        if targets:
+            return [Event(speaker.canonical, "ACCUSE", None, targets[0].canonical, when.day, when.basis, None,
+                          sentence, sentence[match.start() : match.end()].strip())]
+    return []
+
+
+def _actors(trigger: Trigger, sentence: str, start: int, end: int, mentions: list[Mention], actors: ActorTable,
+            pronoun: Mention | None = None) -> tuple[Mention, Mention | None] | None:
+    lowered = sentence.lower()
+    after = [m for m in mentions if m.start >= end]
+    if trigger.nominal(lowered[start:end]) or (_BETWEEN.search(lowered, start, min(len(sentence), end + 12))
+                                               and len(after) >= 2):
+        inside = [m for m in mentions if m.start > start]  # "the appointment of A's ambassador to B"
+        if inside:  # "a call between A and B"
+            return inside[0], (_ambassador_target(sentence, start, mentions)
+                               if trigger.event_type == "COOPERATE" else None) or next(
+                (m for m in inside[1:] if m.canonical != inside[0].canonical), None)
+    if trigger.adjacent_target and not (after and after[0].start - end <= 5):
+        return None
+    if trigger.joint:
+        joined = [m for m in mentions if m.end <= start]
+        if len(joined) >= 2 and re.fullmatch(r"\s+and\s+", sentence[joined[-2].end : joined[-1].start]) and \
+                not sentence[joined[-1].end : start].strip(" ,").count(" ") > 3:
+            return joined[-2], joined[-1]
+        return None
+    # "the Chinese president's first call with Zelensky": the possessor made the call
+    owner = next((m for m in mentions if 0 <= start - m.end <= 16 and re.match(r"['’]s\b", sentence[m.end : m.end + 3])
+                  or (0 <= start - m.end <= 16 and m.text.endswith(("'s", "’s")))), None)
+    if owner is not None and trigger.event_type == "CONSULT" and re.match(r"(?:phone\s+)?(?:call|conversation|talks)",
+                                                                          lowered[start:end]):
+        return owner, next((m for m in after if m.canonical != owner.canonical), None)
+    region = _clause_start(sentence, start, mentions)
+    before = [m for m in mentions if region <= m.start and m.end <= start and _subject_like(sentence, m)
+              and not _in_relative_clause(sentence, m)]
+    if trigger.passive:
+        agent = after[0] if after else None
+        patient = (_ambassador_target(sentence, max(0, start - 80), mentions) if trigger.event_type == "COOPERATE"
+                   else None) or (before[0] if before else None)
+        return (agent, patient) if agent else None
+    actor = before[0] if before else (pronoun if pronoun is not None and region == 0 else None)
+    if actor is None:
+        return None
+    if region > 0:  # "Kuleba said Kyiv welcomed ...": a person speaking for their own side acts
+        speakers = [m for m in mentions if m.end <= region and m.kind == "person" and _subject_like(sentence, m)]
+        if speakers and actors.side(speakers[0].canonical) == actors.side(actor.canonical) and actor.kind != "person":
+            actor = speakers[0]
+    # "Saudi Arabia and Iran agreed": the second of two joined subjects is the other party
+    joined = [m for m in mentions if actor.start <= m.start and m.end <= start]
+    if trigger.event_type in ("AGREE", "CONSULT", "COOPERATE") and len(joined) >= 2 and re.fullmatch(
+            r"\s+and\s+", sentence[joined[0].end : joined[1].start]):
+        return joined[0], joined[1]
+    target = (_ambassador_target(sentence, start, mentions) if trigger.event_type == "COOPERATE" else None) or (
+        _destination(sentence, end, mentions, actor) if trigger.mode == "visit" else None) or next(
+        (m for m in after if m.canonical != actor.canonical), None)
+    return actor, target
+
+
+def _destination(sentence: str, end: int, mentions: list[Mention], actor: Mention) -> Mention | None:
+    """Where a visit or an envoy goes: the state after "to" or "in", not an apposition's
+    "ambassador to Russia"."""
+    for match in re.finditer(r"\b(?:to|in)\s+", sentence[end:]):
+        if re.search(r"ambassador\s*$", sentence[end : end + match.start()]):
+            continue
+        at = end + match.end()
+        found = next((m for m in mentions if m.start == at and m.canonical != actor.canonical), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _clause_start(sentence: str, start: int, mentions: list[Mention]) -> int:
+    """Where the trigger's clause begins: after a reporting verb whose complement holds a mention
+    ("the ministry said Kuleba had rejected"), or after the last comma or semicolon followed by one
+    ("Despite ..., Macron urged"); else the sentence's start."""
+    head = sentence[:start]
+    cut = 0
+    for match in _REPORTING.finditer(head):
+        if any(match.end() <= m.start < start and _subject_like(sentence, m) for m in mentions):
+            cut = match.end()
+    for match in re.finditer(r"[,;]\s+", head):
+        # "Despite ..., Macron urged": a new clause whose subject follows the comma; not an
+        # apposition ("Wang Yi, China's top diplomat, met"), whose possessive is no subject.
+        if match.end() > cut and any((m.start == match.end() or (m.start > match.end() and not head[
+                match.end() : m.start].strip(" ").split()[1:])) and _subject_like(sentence, m)
+                for m in mentions if m.end <= start):
+            cut = match.end()
+    return cut
+
+
+def _in_relative_clause(sentence: str, mention: Mention) -> bool:
+    """Inside ", who visited Beijing earlier this month," (background, not the clause's subject)."""
+    head = sentence[: mention.start]
+    opening = max(head.rfind(", who "), head.rfind(", which "), head.rfind(", whose "))
+    return opening >= 0 and "," not in sentence[opening + 2 : mention.start]
+
+
+def _ambassador_target(sentence: str, start: int, mentions: list[Mention]) -> Mention | None:
+    """The host state of an ambassador: the mention right after "ambassador to"."""
+    match = re.compile(r"ambassador\s+to\s+", re.IGNORECASE).search(sentence, start)
+    if match is None:
+        return None
+    return next((m for m in mentions if m.start == match.end()), None)
+
+
+def _first_person_events(text: str, published: date | None, actors: ActorTable, events: list[Event]) -> list[Event]:
+    """"I had a long call with President Xi," Zelensky wrote: the speaker's own report of what they did."""
+    found = []
+    sentences = split_sentences(text)
+    for quote in extract_quotes(text, actors):
+        if quote.speaker is None or actors.kinds.get(quote.speaker) is None:
+            continue
+        match = re.match(r"\s*(?:I|We)\b", quote.quote)
+        if match is None:
+            continue
+        told = quote.speaker + quote.quote[match.end() :]
+        sentence = next((s.text for s in sentences if quote.quote[:40] in s.text), quote.quote)
+        when = resolve_date(sentence, published)
+        for event in sentence_events(told, published, actors):
+            if event.actor == quote.speaker and not any(
+                    e.event_type == event.event_type and e.sentence == sentence for e in events + found):
+                found.append(replace(event, sentence=sentence, event_date=when.day, date_basis=when.basis))
+    return found
+
+
+def _quoted_accusations(text: str, published: date | None, actors: ActorTable, events: list[Event]) -> list[Event]:
+    """A speaker's own accusing words about another actor ("Kyiv has no interest in peace,"
+    Zakharova said) are the speaker's ACCUSE event."""
+    found = []
+    sentences = split_sentences(text)
+    for quote in extract_quotes(text, actors):
+        if quote.speaker is None or quote.speaker not in actors.kinds or not ACCUSATION.search(quote.quote) or \
+                _FIRST_PERSON_START.match(quote.quote):
+            continue
+        side = actors.side(quote.speaker)
+        targets = [m for m in actors.mentions(quote.quote) if actors.side(m.canonical) != side]
+        if not targets:
+            continue
+        sentence = next((s.text for s in sentences if quote.quote[:40] in s.text), quote.quote)
+        if any(e.actor == quote.speaker and e.event_type == "ACCUSE" and e.sentence == sentence for e in events):
+            continue
+        when = resolve_date(sentence, published)
+        found.append(Event(quote.speaker, "ACCUSE", None, targets[0].canonical, when.day, when.basis, None,
+                           sentence, quote.quote[:60]))
+    return found
+
+
+_PREPOSITIONS = frozenset({"of", "to", "with", "for", "by", "from", "in", "on", "at", "against", "about", "over",
+                           "told", "asked", "urged", "informed", "assured", "between", "and", "backing", "than"})
+
+
+def _subject_like(sentence: str, mention: Mention) -> bool:
+    """Whether a mention can be a clause's subject: not a possessive ("China's readiness") and not
+    the object of a preposition or of a verb of telling ("of China", "told Zelensky")."""
+    if re.match(r"['’]s\b", sentence[mention.end : mention.end + 3]) or mention.text.endswith(("'s", "’s")):
+        return False
+    previous = re.findall(r"[\w'’]+", sentence[max(0, mention.start - 20) : mention.start].lower())
+    return not previous or previous[-1] not in _PREPOSITIONS
+
+
+def quoted_spans(sentence: str) -> list[tuple[tuple[int, int], str]]:
+    """Quoted stretches of a sentence with their words; a quote opened and not closed in the
+    sentence (it goes on in the next) runs to the sentence's end, and one closed but not opened
+    runs from its start."""
+    spans = [((m.start(), m.end()), m.group(0)) for m in _QUOTED.finditer(sentence)]
+    rest = _QUOTED.sub(lambda m: " " * len(m.group(0)), sentence)
+    if (opening := re.search(r"[“\"]", rest)) and not re.search(r"[”\"]", rest[opening.end():]):
+        if not re.search(r"[”]", rest[: opening.start()]):
+            spans.append(((opening.start(), len(sentence)), sentence[opening.start():]))
+    elif closing := re.search(r"[”]", rest):
+        spans.append(((0, closing.end()), sentence[: closing.end()]))
+    return spans
+
+
+def _mode(trigger: Trigger, lowered: str) -> str | None:
+    if trigger.event_type != "CONSULT":
+        return trigger.mode
+    if trigger.adjacent_target:  # "told X ...": a phone call only if the sentence says so
+        return "phone" if PHONE.search(lowered) else None
+    if trigger.mode == "third-party":
+        return "third-party"
+    if trigger.mode == "visit" or VISIT.search(lowered) and not PHONE.search(lowered):
+        return "visit"
+    if PHONE.search(lowered):
+        return "phone"
+    if MEETING.search(lowered):
+        return "meeting"
+    return trigger.mode
+
+
+def _location(sentence: str, after: int, actors: ActorTable) -> str | None:
+    for match in _LOCATION.finditer(sentence, after):
+        place = actors.canonical(match.group("place"))
+        if place is not None and actors.kinds.get(place) == "state":
+            return place
+    return None
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < position < e for s, e in spans)
+
+
+def _dedupe(events: list[Event], actors: ActorTable) -> list[Event]:
+    """One event per (sides, type) in a sentence: "visited Moscow for talks with Putin" is one
+    consultation, named by its most specific target (a person over a state)."""
+    best: dict[tuple[str, str, str | None, str | None], Event] = {}
+    for e in events:
+        key = (actors.side(e.actor), e.event_type, e.mode, actors.side(e.target) if e.target else None)
+        kept = best.get(key)
+        if kept is None or (actors.kinds.get(e.target or "") == "person"
+                            and actors.kinds.get(kept.target or "") != "person"):
+            best[key] = e
+    return [e for e in events if e in best.values()]

@@ -1,0 +1,119 @@
+"""The PLOVER event dictionary: the verb phrases news uses for each event type, and its modes.
+
+PLOVER (Political Language Ontology for Verifiable Event Records) codes an event
+as source actor, event type, target actor, with a mode for some types (CONSULT:
+phone, visit, meeting, third-party). Each :class:`Trigger` is a regular
+expression over the lower-cased sentence; ``passive`` marks a phrase whose
+grammatical subject is the target ("was criticised by ..."). Only actions and
+policy statements are listed: opinion verbs ("believes", "thinks") and
+forecasts are not, so commentary codes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+EVENT_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+               "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    event_type: str
+    pattern: re.Pattern[str]
+    mode: str | None = None
+    passive: bool = False
+    adjacent_target: bool = False  # codes only when an actor follows at once ("told Xi", not "told reporters")
+    joint: bool = False  # codes only with two joined subjects ("Zelensky and Xi spoke")
+
+    def nominal(self, text: str) -> bool:
+        """A noun phrase ("the appointment of A's ambassador", "a call between A and B"): the actors follow it."""
+        return bool(NOMINAL.match(text))
+
+
+def _t(event_type: str, regex: str, mode: str | None = None, passive: bool = False,
+       adjacent_target: bool = False, joint: bool = False) -> Trigger:
+    return Trigger(event_type, re.compile(regex), mode, passive, adjacent_target, joint)
+
+
+_W = r"(?:\s+[\w'’-]+){0,4}?"  # up to four words in between
+
+TRIGGERS: tuple[Trigger, ...] = (
+    # CONSULT: talks, calls, meetings, visits, envoys.
+    _t("CONSULT", rf"\b(?:held|holds|hold|had|has|have|having){_W}\s+(?:(?:phone|telephone)\s+)?"
+                  r"(?:call|calls|conversation|talks|discussions?)\b", "phone"),
+    _t("CONSULT", r"\b(?:spoke|speaks|speak|speaking|talked|talks|talk|chatted)\b(?:\s+by\s+(?:phone|telephone))?"
+                  r"(?:\s+[\w'’-]+){0,3}?\s+(?:with|to)\b", "phone"),
+    _t("CONSULT", r"\b(?:phoned|telephoned|rang|dialled|dialed)\b", "phone"),
+    _t("CONSULT", r"\b(?:phone|telephone)\s+(?:call|conversation|talks)\s+(?:between|with)\b", "phone"),
+    _t("CONSULT", r"\b(?:call|conversation|talks)\s+(?:between|with)\b", "phone"),
+    _t("CONSULT", r"\btold\b", None, adjacent_target=True),
+    _t("CONSULT", r"\b(?:spoke|speak|speaks|talked|talk|talks|met|meet|meets|conferred)\b(?!\s+(?:of|about|out)\b)",
+       None, joint=True),
+    _t("CONSULT", r"\b(?:met|meets|meet|meeting with|hosted|hosts|received)\b", "meeting"),
+    _t("CONSULT", rf"\b(?:send|sends|sent|sending|dispatch|dispatched|dispatches|appoint|appointed|name|named)"
+                  rf"{_W}\s+(?:special\s+)?(?:envoy|representative|delegation)\b", "visit"),
+    _t("CONSULT", r"\b(?:send|sends|sent|sending|dispatch|dispatches|dispatched|dispatching)\b(?=[^.;]{0,120}?"
+                  r"\bto\s+[a-z])", "visit"),
+    _t("CONSULT", r"\b(?:visit|visits|visited|visiting|travel(?:led|ed|s)?\s+to|trip\s+to|tour(?:ed)?\s+of|"
+                  r"arrived\s+in|arrives\s+in|arriving\s+in|landed\s+in)\b", "visit"),
+    _t("CONSULT", r"\b(?:mediate|mediated|mediating|broker talks)\b", "third-party"),
+    # COOPERATE: diplomatic steps.
+    _t("COOPERATE", r"\b(?:appoint|appointed|appoints|appointment\s+of|named|names|nominated)\b"
+                    r"(?:\s+[\w'’,-]+){0,12}?\s+ambassador\b"),
+    _t("COOPERATE", r"\bambassador\b(?:\s+[\w'’-]+){0,4}?\s+(?:was|has\s+been|had\s+been)\s+(?:appointed|named)"
+                    r"\s+by\b", passive=True),
+    _t("COOPERATE", r"\bambassador\b(?:\s+[\w'’-]+){0,4}?\s+(?:was\s+)?(?:appointed|named)\b"),
+    _t("COOPERATE", r"\b(?:normali[sz]e|normali[sz]ed|normali[sz]ing|restore|restored|restoring|resume|resumed|"
+                    r"resuming|reopen|reopened|reopening|establish|established)\b(?:\s+[\w'’-]+){0,3}?\s+"
+                    r"(?:relations|ties|diplomatic|embassies|missions)\b"),
+    # AGREE
+    _t("AGREE", r"\b(?:agreed|agrees|signed|signs|struck\s+a\s+deal|reached\s+an?\s+(?:agreement|deal)|"
+                r"brokered\s+a\s+deal|broker\s+a\s+deal)\b"),
+    # SUPPORT: backing, welcoming, praise.
+    _t("SUPPORT", r"\b(?:welcomed|welcomes|backs|backed|praised|praises|praising|supports|supported|endorsed|"
+                  r"endorses|hailed|hails|applauded|commended|voiced\s+support)\b"),
+    # AID
+    _t("AID", r"\breceiv(?:ed|es|ing|e)\s+(?:\w+\s+){0,2}?(?:support|aid|assistance|weapons|arms)\s+from\b",
+       passive=True),
+    _t("AID", r"\b(?:arming|armed|arms\s+to|weapons\s+to|military\s+(?:aid|support|assistance)|"
+              r"humanitarian\s+aid|sent\s+weapons|supplied)\b"),
+    # REQUEST: urging, appeals, demands.
+    _t("REQUEST", r"\b(?:urged|urges|urging|called\s+on|calls\s+on|called\s+for|calls\s+for|appealed|appeals|"
+                  r"demanded|demands|pressed|asked)\b"),
+    # ACCUSE: criticism, blame.
+    _t("ACCUSE", r"\b(?:was|were|been|being)\s+(?:sharply\s+|strongly\s+)?(?:criticised|criticized|accused|blamed|"
+                 r"condemned|lambasted|denounced|faulted)\s+by\b", passive=True),
+    _t("ACCUSE", r"\b(?:accused|accuses|accuse|accusing|criticised|criticized|criticises|criticizes|criticising|"
+                 r"criticizing|criticism\s+of|lambasted|lambasts|blamed|blames|blaming|condemned|condemns|"
+                 r"denounced|denounces|slammed|slams|rebuked|faulted|chided)\b"),
+    # REJECT
+    _t("REJECT", r"\b(?:rejected|rejects|rejecting|dismissed|dismisses|dismissing|refused|refuses|denied|denies|"
+                 r"ruled\s+out|rebuffed|brushed\s+aside|turn(?:ed|s|ing)?\s+down|distanced\s+(?:itself|himself|herself|themselves)\s+from)\b"),
+    # THREATEN
+    _t("THREATEN", r"\b(?:threatened|threatens|threatening|warned|warns)\b"),
+    # SANCTION
+    _t("SANCTION", r"\b(?:sanctioned|imposed\s+sanctions|sever(?:ed|ing)\s+(?:formal\s+|diplomatic\s+)?ties|"
+                   r"expelled|cut\s+ties|recalled\s+(?:its\s+)?ambassador)\b"),
+    # ASSAULT
+    _t("ASSAULT", r"\b(?:attacked|shelled|bombed|struck|invaded|launched\s+(?:strikes|an?\s+attack|missiles))\b"),
+)
+
+# Noun phrases whose actors follow them: "the appointment of A's ambassador", "a call between A and B".
+NOMINAL = re.compile(r"(?:appointment\s+of|criticism\s+of|.*\bbetween$)", re.IGNORECASE)
+# Accusations made in a speaker's own words: a quote holding one of these, about another actor,
+# is the speaker's ACCUSE event ("Kyiv has no interest in peace").
+ACCUSATION = re.compile(
+    r"\b(?:wreck|wrecks|wrecked|mess(?:ed)?\s+up|undermin\w*|sabotag\w*|derail\w*|no\s+interest\s+in\s+peace|"
+    r"lies|lying|lied|provocation\w*|irresponsible|aggress\w*|hypocri\w*|blame\w*|obstruct\w*|escalat\w*|"
+    r"destroy\w*|crimes?|criminal|terror\w*|puppet\w*|minders|handlers|reckless|betray\w*|ruin\w*|torpedo\w*|"
+    r"spoil\w*|scuttl\w*)\b", re.IGNORECASE)
+# Words that make the clause not an event report.
+NEGATION = re.compile(r"\b(?:not|n't|never|no|neither|nor|without)\b(?:\s+[\w'’-]+){0,2}\s*$")
+# "would" is left out: in reported speech it is the future of the past ("Xi said Beijing would send").
+HYPOTHETICAL = re.compile(r"\b(?:could|might|may|unlikely|likely to|if|whether|should)\b(?:\s+[\w'’-]+){0,3}"
+                          r"\s*$")
+PHONE = re.compile(r"\b(?:phone|telephone|call|called|phoned|conversation|dialled|rang)\b")
+VISIT = re.compile(r"\b(?:visit|visits|visited|visiting|envoy|trip|travel|travelled|traveled|delegation)\b")
+MEETING = re.compile(r"\b(?:met|meet|meeting|summit|hosted|received)\b")
