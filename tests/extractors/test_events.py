@@ -174,11 +174,12 @@ def test_what_an_article_adds_is_an_event_the_seed_lacks():
 # The labelled set -----------------------------------------------------------------------------
 
 
-def test_the_labelled_set_scores_hold(capsys):
+def test_the_development_set_scores_hold(capsys):
+    """The bar on the set the rules were written against; the blind set is reported by the benchmark."""
     spec = importlib.util.spec_from_file_location("events_benchmark", ROOT / "benchmarks" / "events.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    bench.main(["--part", "all"])
+    bench.main(["--set", "events"])
     out = capsys.readouterr().out
     directed = next(line for line in out.splitlines() if line.startswith("events (directed)"))
     precision, recall = (float(directed.split(word)[1].split()[0]) for word in ("precision", "recall"))
