@@ -8,9 +8,10 @@ before it is written into Markdown.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -41,6 +42,21 @@ class Report:
     coverage: list[dict[str, Any]]
     copies: list[dict[str, Any]]
     failures: list[dict[str, Any]]
+    summary: dict[str, Any] = field(default_factory=dict)
+    timeline: list[dict[str, Any]] = field(default_factory=list)  # articles per day and status
+    claims: list[dict[str, Any]] = field(default_factory=list)  # seed claim x outlet -> verdict
+    additions: list[dict[str, Any]] = field(default_factory=list)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def claim_matrix(self) -> tuple[list[str], list[dict[str, Any]]]:
+        """(outlets, one row per claim with a {outlet: (verdict, evidence)} map)."""
+        outlets = sorted({c["outlet"] for c in self.claims})
+        rows: dict[str, dict[str, Any]] = {}
+        for c in self.claims:
+            row = rows.setdefault(c["claim_id"], {"claim": c["claim"], "kind": c["kind"], "cells": {}})
+            row["cells"][c["outlet"]] = (c["verdict"], c["evidence"])
+        return outlets, list(rows.values())
 
 
 def _query(name: str) -> str:
@@ -70,6 +86,7 @@ def build_report(db: Path, seed: str) -> Report:
         terms = [t.term for t in key_terms(seed_row.pop("text"))[:REPORT_KEY_TERMS]]
         latest = _rows(con, _query("latest_run"), [seed_id])
         run = latest[0] if latest else None
+        summary = _rows(con, _query("summary"), [seed_id, run["run_id"] if run else ""])
         return Report(
             seed=seed_row,
             key_terms=terms,
@@ -79,6 +96,12 @@ def build_report(db: Path, seed: str) -> Report:
             coverage=_rows(con, _query("coverage"), [seed_id]),
             copies=_rows(con, _query("copies"), [seed_id]),
             failures=_rows(con, _query("failures"), [run["run_id"]]) if run else [],
+            summary=summary[0] if summary else {},
+            timeline=_rows(con, _query("timeline"), [seed_id]),
+            claims=_rows(con, _query("claims_matrix"), [seed_id]),
+            additions=_rows(con, _query("additions"), [seed_id]),
+            quotes=_rows(con, _query("quotes_by_speaker"), [seed_id]),
+            events=_rows(con, _query("events_timeline"), [seed_id]),
         )
 
 
@@ -120,7 +143,30 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
-def render_markdown(report: Report) -> str:
+VERDICT_MARK = {"supports": "✔ supports", "differs": "✘ differs", "absent": "·"}
+
+
+def summary_lines(report: Report) -> list[str]:
+    """The few sentences at the top: how many outlets, how much original reporting, who was first, what is new."""
+    s = report.summary
+    if not s or not s.get("related_articles"):
+        return ["No related coverage found yet."]
+    lines = [
+        f"{s['related_articles']} related articles from {s['outlets']} outlets: {s['original']} original, "
+        f"{s['syndicated']} syndicated copies, {s['seed_copies']} copies of the seed.",
+    ]
+    if s.get("first_outlet"):
+        lines.append(f"First to publish: {md(s['first_outlet'])} at {_when(s['first_published'])}.")
+    differs = sum(1 for c in report.claims if c["verdict"] == "differs")
+    if differs:
+        lines.append(f"{differs} outlet accounts differ from the seed on a claim (see the claims matrix).")
+    lines.append(f"New since the previous run: {s['new_in_latest_run']} related articles.")
+    return lines
+
+
+def render_markdown(report: Report, charts: bool = True) -> str:
+    from warehouse.report_charts import coverage_timeline, events_timeline
+
     seed, run = report.seed, report.latest_run
     out = [
         f"# Coverage of: {md(seed['title'])}",
@@ -131,6 +177,7 @@ def render_markdown(report: Report) -> str:
         out.append(f"Key terms: {', '.join(md(t) for t in report.key_terms)}.")
     if run and run.get("search_query"):
         out.append(f"Search query: {md(run['search_query'])}")
+    out += ["", "## Summary", ""] + [f"- {line}" for line in summary_lines(report)]
     if run:
         out += [
             "",
@@ -138,6 +185,9 @@ def render_markdown(report: Report) -> str:
             f"{run['discovered']} candidates discovered, {run['fetched']} pages fetched, "
             f"{run['failed']} failed, {run['loaded']} new articles.",
         ]
+    chart = coverage_timeline(report.timeline, "png") if charts else None
+    if chart:
+        out += ["", f"![Coverage over time, by status](data:image/png;base64,{base64.b64encode(chart).decode()})"]
     counts = {row["status"]: row["articles"] for row in report.status_counts}
     out += ["", "## Counts by status", ""]
     out += _table(
@@ -146,10 +196,12 @@ def render_markdown(report: Report) -> str:
     )
     out += ["", "## Outlets", ""]
     out += _table(
-        ["outlet", "first published", "first lag (h)", "articles", "original", "syndicated", "seed copies"],
+        ["outlet", "first published", "hours after seed date", "first piece", "similarity", "words", "articles",
+         "original", "syndicated", "seed copies"],
         [
-            [md(o["outlet"]), _when(o["first_published"]), _num(o["first_lag_hours"], 1), str(o["articles"]),
-             str(o["original"]), str(o["syndicated"]), str(o["seed_copy"])]
+            [md(o["outlet"]), _when(o["first_published"]), _num(o["hours_from_seed_date"], 1),
+             str(o["first_status"] or "–"), _num(o["first_similarity"]), str(o["first_words"] or "–"),
+             str(o["articles"]), str(o["original"]), str(o["syndicated"]), str(o["seed_copy"])]
             for o in report.outlets
         ],
     )
@@ -165,16 +217,48 @@ def render_markdown(report: Report) -> str:
     )
     out += ["", "## Who copied whom", ""]
     if report.copies:
-        out += _table(
-            ["origin", "published", "copied by", "published", "hours later"],
-            [
-                [md(c["origin_outlet"]), _when(c["origin_published_at"]), md(c["copy_outlet"]),
-                 _when(c["copy_published_at"]), _num(c["hours_later"], 1)]
-                for c in report.copies
-            ],
-        )
+        for origin, copies in by_origin(report.copies):
+            out.append(f"- **{md(origin['origin_outlet'])}**, {_when(origin['origin_published_at'])}: "
+                       f"{md(origin['origin_title'])}")
+            out += [f"  - copied by {md(c['copy_outlet'])}, {_num(c['hours_later'], 1)} h later: "
+                    f"{md(c['copy_title'])}" for c in copies]
     else:
         out.append("No syndicated copies found.")
+    out += ["", "## Claims: the seed against each outlet", ""]
+    outlets, claims = report.claim_matrix()
+    if claims:
+        out += _table(["claim"] + [md(o) for o in outlets],
+                      [[md(c["claim"])] + [VERDICT_MARK[c["cells"].get(o, ("absent", None))[0]] for o in outlets]
+                       for c in claims])
+        differing = [(c, o, ev) for c in claims for o, (v, ev) in c["cells"].items() if v == "differs"]
+        if differing:
+            out += ["", "Where accounts differ:", ""]
+            out += [f"- {md(o)} on “{md(c['claim'])}”: {md(ev)}" for c, o, ev in differing]
+    else:
+        out.append("No claims read from the seed yet.")
+    out += ["", "## What each outlet added first", ""]
+    if report.additions:
+        out += [f"- {md(a['outlet'])} ({_when(a['published_at'])}): {md(a['sentence'])}" for a in report.additions]
+    else:
+        out.append("Nothing beyond the seed's account.")
+    out += ["", "## Quotes by speaker", ""]
+    if report.quotes:
+        out += _table(["speaker", "quote", "carried by", "in seed", "outlets"],
+                      [[md(q["speaker"]), md(q["quote"]), str(q["carried_by"]), "yes" if q["in_seed"] else "no",
+                        md(q["outlets"])] for q in report.quotes])
+    else:
+        out.append("No quotes found.")
+    out += ["", "## Events timeline", ""]
+    chart = events_timeline(report.events, "png") if charts else None
+    if chart:
+        out += [f"![Events by day](data:image/png;base64,{base64.b64encode(chart).decode()})", ""]
+    if report.events:
+        out += _table(["date", "actor", "event", "target", "reported by", "in seed"],
+                      [[str(e["event_date"]), md(e["actor"]),
+                        e["event_type"] + (f" ({e['mode']})" if e["mode"] else ""), md(e["target"]),
+                        str(e["reported_by"]), "yes" if e["in_seed"] else "no"] for e in report.events])
+    else:
+        out.append("No dated events found.")
     out += ["", "## Not fetched or not read, by reason (latest run)", ""]
     if report.failures:
         out += _table(
@@ -184,3 +268,10 @@ def render_markdown(report: Report) -> str:
     else:
         out.append("None.")
     return "\n".join(out) + "\n"
+
+
+def by_origin(copies: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for c in copies:
+        groups.setdefault((c["origin_outlet"], c["origin_title"], c["origin_published_at"]), []).append(c)
+    return [(group[0], group) for group in groups.values()]
