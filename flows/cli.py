@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=["md", "html", "json"], default="md")
     report.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
 
+    export = sub.add_parser("export", help="write every public view as Parquet or CSV files")
+    export.add_argument("--db", type=Path, default=None)
+    export.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    export.add_argument("--out", type=Path, required=True, help="folder for one file per view")
+
     sql = sub.add_parser("sql", help="run read-only SQL against the warehouse")
     sql.add_argument("query")
     sql.add_argument("--db", type=Path, default=None)
@@ -132,6 +137,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from warehouse.export import export_views
+
+    counts = export_views(args.db or default_db_path(), args.format, args.out)
+    width = max(map(len, counts))
+    for view, rows in counts.items():
+        print(f"{view:<{width}}  {rows:>8} rows  {args.out / f'{view}.{args.format}'}")
+    return EXIT_OK
+
+
 def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -177,7 +192,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"run": cmd_run, "extract": cmd_extract, "report": cmd_report, "sql": cmd_sql, "serve": cmd_serve}
+COMMANDS = {"run": cmd_run, "extract": cmd_extract, "report": cmd_report, "export": cmd_export, "sql": cmd_sql,
+            "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,7 +20,8 @@ th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-
 th{background:#f4f4f4} td.n{text-align:right;font-variant-numeric:tabular-nums}
 .seed_copy{color:#8a5a00}.syndicated{color:#7a1fa2}.original{color:#0b6b2f}.unrelated{color:#777}
 .matrix td.v{text-align:center;white-space:nowrap}.v.supports{background:#e6f4ea}.v.differs{background:#fde7e9}
-.v.absent{color:#aaa}table.matrix{display:block;overflow-x:auto}figure.chart{margin:1rem 0}figure.chart svg{max-width:100%;height:auto}
+.v.absent{color:#aaa}table.matrix{display:block;overflow-x:auto}
+figure.chart{margin:1rem 0}figure.chart svg{max-width:100%;height:auto}
 .summary li{margin:.2rem 0}
 """
 

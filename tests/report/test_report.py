@@ -117,3 +117,24 @@ def test_the_report_opens_in_headless_chromium_and_runs_nothing_it_was_handed(sa
     assert pwned is None and scripts == 0
     assert charts == 2 and cells > 0
     assert (tmp_path / "report.png").stat().st_size > 50_000
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_export_round_trips_every_view(sample_warehouse, tmp_path, fmt):
+    import pyarrow.csv
+    import pyarrow.parquet
+
+    from flows.cli import main
+    from warehouse.db import connect
+    from warehouse.export import VIEWS
+
+    assert main(["export", "--db", str(sample_warehouse), "--format", fmt, "--out", str(tmp_path)]) == 0
+    with connect(sample_warehouse, read_only=True) as con:
+        expected = {v: con.execute(f"SELECT count(*) FROM {v}").fetchall()[0][0] for v in VIEWS}
+        columns = {v: [r[0] for r in con.execute(f"DESCRIBE {v}").fetchall()] for v in VIEWS}
+    read = pyarrow.parquet.read_table if fmt == "parquet" else pyarrow.csv.read_csv
+    for view in VIEWS:
+        table = read(tmp_path / f"{view}.{fmt}")
+        assert table.num_rows == expected[view], view
+        assert table.column_names == columns[view], view
+    assert expected["events"] > 0 and expected["claims"] > 0 and expected["coverage"] > 0
