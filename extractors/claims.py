@@ -43,8 +43,10 @@ ClaimKind = Literal["event", "date", "first", "initiator", "number", "statement"
 VerdictKind = Literal["supports", "differs"]
 
 # A number claim and an article sentence are about the same thing when they share this
-# many content words besides the unit (e.g. "diplomatic", "missions", "reopening").
-MIN_SHARED_CONTEXT = 2
+# many content words besides the unit (e.g. "diplomatic", "missions", "reopening"), and
+# at least this share of the shorter side's: a long seed sentence shares two words with anything.
+MIN_SHARED_CONTEXT = 3
+MIN_SHARED_CONTEXT_SHARE = 0.3
 # A statement claim is echoed when this share of its content words is in the article's sentence.
 STATEMENT_OVERLAP = 0.5
 # Event types whose direction does not matter: a call between A and B is a call between B and A.
@@ -201,8 +203,10 @@ def _judge(claim: Claim, events: list[Event], sentences: list[str], text: str,
     if claim.kind == "number":
         for sentence in sentences:
             for n, unit, context in _numbers(sentence):
-                if claim.value and unit == claim.value.split()[-1] and len(context & claim.context) >= min(
-                        MIN_SHARED_CONTEXT, len(claim.context)):
+                shared = len(context & claim.context)
+                if claim.value and unit == claim.value.split()[-1] and shared >= min(
+                        MIN_SHARED_CONTEXT, len(claim.context)) and shared >= MIN_SHARED_CONTEXT_SHARE * min(
+                        len(claim.context), len(context)):
                     same_n = _fmt(n) == claim.value.split()[0]
                     return Verdict(claim.claim_id, "supports" if same_n else "differs", sentence)
         return None

@@ -45,7 +45,13 @@ class EventDate:
     basis: DateBasis
 
 
+# "KYIV/BEIJING, May 5 (Continental Wire) -": the day the story was filed, not an event's.
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z/ .,'-]{2,60},\s+[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s+\d{4})?\s*(?:\([^)]{1,60}\))?\s*"
+                       r"[-–—]+\s*")
+
+
 def resolve_date(sentence: str, published: date | None) -> EventDate:
+    sentence = _DATELINE.sub("", sentence)
     for pattern in _EXPLICIT:
         if match := pattern.search(sentence):
             day = _explicit(match, published)

@@ -12,12 +12,13 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from extractors.seed import SeedError, load_seed
 from extractors.settings import SettingsError, load_settings
 from warehouse.db import WarehouseError, connect, default_db_path
-from warehouse.report import ReportError, build_report, render
+from warehouse.report import ReportError, build_report, render, summary_lines
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -80,19 +81,35 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.prefect_env import configure_prefect
 
     configure_prefect(args.verbose)
+    from flows import progress
     from flows.pipeline import monitor_seed
 
     db = args.db or default_db_path()
     status = EXIT_OK
     for seed_path in args.seeds:
         try:
-            summary = monitor_seed(str(seed_path), str(db), args.allow_private_network, str(args.report_dir))
+            # Bars only for a person at a terminal; logs and pipes get the summary alone.
+            with progress.reporting(progress.Bars()) if sys.stderr.isatty() else nullcontext():
+                summary = monitor_seed(str(seed_path), str(db), args.allow_private_network, str(args.report_dir))
         except Exception as exc:  # the run crashed: say why in one line, go on with the next seed
             print(f"storywatch: {seed_path}: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             status = EXIT_RUN_FAILED
             continue
-        print("\n".join(summary.lines()))
+        print("\n".join(summary.lines() + story_lines(db, summary.seed_id)))
     return status
+
+
+def story_lines(db: Path, seed_id: str, limit: int = 3) -> list[str]:
+    """The rest of the one-screen summary: who was first, where accounts differ, what went wrong."""
+    report = build_report(db, seed_id)
+    lines = [f"  {line}" for line in summary_lines(report)]
+    outlets, claims = report.claim_matrix()
+    differing = [(c["claim"], o, ev) for c in claims for o, (v, ev) in c["cells"].items() if v == "differs"]
+    lines += [f"    {o} differs on “{claim[:60]}”: {(ev or '')[:80]}" for claim, o, ev in differing[:limit]]
+    if report.failures:
+        lines.append("  not fetched or not read: " + "; ".join(
+            f"{f['urls']} {f['reason'][:50]}" for f in report.failures[:limit]))
+    return lines
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -37,6 +37,7 @@ from extractors.search import build_query
 from extractors.seed import load_seed
 from extractors.settings import SEARCH_KINDS, FetchSettings, JudgeSettings, MonitorSettings, load_settings
 from extractors.window import dedupe_candidates, filter_window, window_bounds
+from flows import progress
 from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
 from flows.robots import RobotsVerdict, crawl_delays, read_robots, robots_refusals
@@ -194,6 +195,7 @@ def monitor_seed(
                 pins = settings.fetch.pinned_hosts + server.pins
                 settings = replace(settings, fetch=replace(settings.fetch, pinned_hosts=pins))
                 logger.info("offline sample served on %s for %d hosts", server.address, len(server.hosts))
+            progress.stage(f"{seed.seed_id}: discover")
             discovery = discover_task(settings, seed, load.source_validators(db))
             load.load_attempts(db, run_id, discovery.source_results, discovery.problems)
             if discovery.query:
@@ -214,11 +216,14 @@ def monitor_seed(
             known, prefiltered, new = len(plan.known), plan.prefiltered, list(plan.fetch)
             logger.info("%d in window (%d outside dropped), %d already stored, %d pre-filtered, %d to fetch",
                         in_window, dropped, known, prefiltered, len(new))
+            progress.stage(f"{seed.seed_id}: fetch, extract, load", len(new))
             for batch in batches(new, settings.pipeline.batch_size):
                 results = fetch_batch_task(batch, settings.fetch)
                 extracted = extract_batch_task(batch, results)
                 counts = load_batch_task(db, seed.seed_id, run_id, batch, results, extracted)
                 fetched, failed, loaded = fetched + counts.fetched, failed + counts.failed, loaded + counts.loaded
+                progress.advance(f"{seed.seed_id}: fetch, extract, load", len(batch))
+        progress.stage(f"{seed.seed_id}: judge, analyse")
         judgements = judge_task(db, seed, settings.judge, run_id)
         analyse_task(db, seed, run_id)
     except Exception as exc:
