@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from extractors.analysis import analyse_story
@@ -43,7 +43,7 @@ from flows.fetch import FetchRequest, fetch_pages
 from flows.robots import RobotsVerdict, crawl_delays, read_robots, robots_refusals
 from flows.sample_server import serve_sample
 from warehouse import analysis_store, load
-from warehouse.report import build_report, render
+from warehouse.report import build_report, render, summary_markdown
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
@@ -158,14 +158,23 @@ def analyse_task(db: Path, seed: Seed, run_id: str) -> analysis_store.AnalysisCo
 
 @task(name="report", **_TASK)
 def report_task(db: Path, seed: Seed, out: Path | None) -> str:
-    markdown = render(build_report(db, seed.seed_id), "md")
+    """Write the report, and publish its summary and outlets table as the flow run's artifacts."""
+    report = build_report(db, seed.seed_id)
+    markdown = render(report, "md")
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(markdown, encoding="utf-8")
+    key = seed.seed_id.lower().replace("_", "-")
     create_markdown_artifact(
-        markdown=markdown,
-        key=f"coverage-{seed.seed_id}".lower().replace("_", "-"),
-        description=f"storywatch coverage report for {seed.seed_id}",
+        markdown=summary_markdown(report),
+        key=f"coverage-{key}",
+        description=f"storywatch: what changed in the coverage of {seed.seed_id}",
+    )
+    create_table_artifact(
+        table=[{k: v if isinstance(v, int | float | str | None) else str(v) for k, v in row.items()}
+               for row in report.outlets],
+        key=f"outlets-{key}",
+        description=f"storywatch: outlets covering {seed.seed_id}, first publication first",
     )
     return markdown
 

@@ -164,6 +164,21 @@ def summary_lines(report: Report) -> list[str]:
     return lines
 
 
+def summary_markdown(report: Report) -> str:
+    """The report's summary alone (no charts): what a scheduled run's artifact shows."""
+    seed, run = report.seed, report.latest_run
+    out = [f"# {md(seed['title'])}", ""] + [f"- {line}" for line in summary_lines(report)]
+    if run:
+        out += ["", f"Run {md(run['run_id'])} ({run['status']}): {run['discovered']} candidates, "
+                    f"{run['fetched']} pages fetched, {run['failed']} failed, {run['loaded']} new articles."]
+    outlets, claims = report.claim_matrix()
+    differing = [(c, o, ev) for c in claims for o, (v, ev) in c["cells"].items() if v == "differs"]
+    if differing:
+        out += ["", "Where accounts differ:", ""] + [f"- {md(o)} on “{md(c['claim'])}”: {md(ev)}"
+                                                    for c, o, ev in differing]
+    return "\n".join(out) + "\n"
+
+
 def render_markdown(report: Report, charts: bool = True) -> str:
     from warehouse.report_charts import coverage_timeline, events_timeline
 

@@ -70,6 +70,18 @@ def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loop
                                      "WHERE NOT c.related").fetchall()[0][0]
     assert analysed.get(True) == 1 and analysed.get(False, 0) >= 5
     assert supported >= 5 and unrelated_read == 0
+    # The run published its summary and outlets table as Prefect artifacts.
+    import json as _json
+
+    from prefect.artifacts import Artifact
+
+    table = Artifact.get("outlets-xi-zelensky-call")
+    summary = Artifact.get("coverage-xi-zelensky-call")
+    with connect(db, read_only=True) as con:
+        outlets = con.execute("SELECT count(DISTINCT outlet) FROM coverage WHERE related").fetchall()[0][0]
+    rows = _json.loads(table.data) if isinstance(table.data, str) else table.data
+    assert table.type == "table" and len(rows) == outlets
+    assert summary.type == "markdown" and f"from {outlets} outlets" in summary.data
 
     counts = view_counts(db)
     requests_before = len(newsroom.article_requests())
