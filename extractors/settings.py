@@ -63,6 +63,10 @@ class FetchSettings:
     pinned_hosts: tuple[tuple[str, str], ...] = ()
     # host -> seconds between requests, from robots.txt Crawl-delay.
     host_delays: tuple[tuple[str, float], ...] = ()
+    # A WARC file every HTTP response received is appended to (``run --record``).
+    record_path: str | None = None
+    # A WARC file fetches are answered from instead of the network (``run --replay``).
+    replay_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,9 +79,26 @@ class JudgeSettings:
     seed_copy_containment: float = 0.5
     # Estimated Jaccard of 5-word shingles above which two articles are one story
     # syndicated: wire copies with a changed headline and a trimmed tail stay above it.
+    # Measured by benchmarks/dedupe.py (README, "Judging"): 0.5 keeps pair recall
+    # near 1 for copies of true Jaccard >= 0.8 at pair precision 1.0; unrelated
+    # articles estimate under 0.05.
     near_duplicate_jaccard: float = 0.5
+    # Estimated share of the shorter article's shingles the longer one carries for a
+    # partial copy (a longer piece embedding another): most of it, not a quoted passage.
+    copy_containment: float = 0.8
     shingle_words: int = 5
     minhash_permutations: int = 128
+    # LSH banding: 42 bands of 3 rows (126 of the 128 minima). A pair becomes a
+    # candidate with probability 1 - (1 - J**3)**42: 0.68 at J = 0.3, 0.94 at 0.4,
+    # 0.996 at 0.5, and 4e-5 for unrelated articles at J = 0.01. The low knee is
+    # for containment: a piece embedding a whole article has J = 0.5 at twice its
+    # length, 0.33 at three times.
+    lsh_bands: int = 42
+    lsh_rows: int = 3
+
+    def __post_init__(self) -> None:
+        if self.lsh_bands * self.lsh_rows > self.minhash_permutations or min(self.lsh_bands, self.lsh_rows) < 1:
+            raise SettingsError("judge.lsh_bands x judge.lsh_rows must be between 1 and judge.minhash_permutations")
 
 
 @dataclass(frozen=True)
@@ -110,6 +131,8 @@ class SearchSettings:
 
 # Search kinds build their URL from [search] and the seed; feeds and sitemaps need one.
 SEARCH_KINDS = ("google_news", "gdelt")
+# Archive kinds name a local file (relative to the .toml's folder), not a URL.
+ARCHIVE_KINDS = ("warc",)
 
 
 @dataclass(frozen=True)
@@ -137,8 +160,14 @@ class MonitorSettings:
     def with_private_network(self, allowed: bool) -> MonitorSettings:
         return replace(self, fetch=replace(self.fetch, allow_private_network=allowed))
 
+    def with_archive(self, record: str | None, replay: str | None) -> MonitorSettings:
+        """Record every response into the WARC ``record``, or answer fetches from the WARC ``replay``."""
+        if record and replay:
+            raise ValueError("record and replay are exclusive")
+        return replace(self, fetch=replace(self.fetch, record_path=record, replay_path=replay))
 
-_RUNTIME_ONLY = {"allow_private_network", "pinned_hosts", "host_delays"}
+
+_RUNTIME_ONLY = {"allow_private_network", "pinned_hosts", "host_delays", "record_path", "replay_path"}
 _SECTIONS = {
     "window": WindowSettings,
     "fetch": FetchSettings,
@@ -211,9 +240,21 @@ def _source(item: Any, index: int, path: Path) -> SourceSpec:
     if kind in SEARCH_KINDS:
         return SourceSpec(kind=kind, language=item.get("language", "en"), region=item.get("region", "US"))
     url = item.get("url")
+    if kind in ARCHIVE_KINDS:
+        return SourceSpec(kind=kind, url=str(_archive_file(url, where, path)))
     if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
         raise SettingsError(f"{where}: url must be an http(s) URL, not {url!r}")
     return SourceSpec(kind=kind, url=url)
+
+
+def _archive_file(url: Any, where: str, path: Path) -> Path:
+    """A WARC source's file, resolved against the .toml's folder; it must exist."""
+    if not isinstance(url, str) or not url.strip() or "://" in url:
+        raise SettingsError(f"{where}: url must be the path of a local WARC file, not {url!r}")
+    file = (path.parent / url).resolve()
+    if not file.is_file():
+        raise SettingsError(f"{where}: WARC file {url!r} not found")
+    return file
 
 
 def _section(raw: Any, cls: type, name: str, path: Path) -> Any:

@@ -3,8 +3,8 @@
 In: date strings from feeds and sitemaps; candidates with a ``published_at``;
 the seed date and its :class:`WindowSettings`. Out: timezone-aware UTC
 datetimes; the candidates inside the window (undated ones kept, since a missing
-date says nothing about the story) and how many were dropped; one candidate per
-canonical URL.
+date says nothing about the story, unless an archive crawled the page before
+the window opened) and how many were dropped; one candidate per canonical URL.
 """
 
 from __future__ import annotations
@@ -54,12 +54,18 @@ def window_bounds(seed_date: date, window: WindowSettings) -> tuple[datetime, da
 def filter_window(
     candidates: Iterable[Candidate], seed_date: date, window: WindowSettings
 ) -> tuple[list[Candidate], int]:
-    """The candidates published inside the window, undated ones included, and the number dropped."""
+    """The candidates published inside the window, undated ones included, and the number dropped.
+
+    A page an archive crawled before the window opened cannot have been published in
+    it, whatever date (or none) it carries.
+    """
     start, end = window_bounds(seed_date, window)
     kept: list[Candidate] = []
     dropped = 0
     for candidate in candidates:
-        if candidate.published_at is None or start <= as_utc(candidate.published_at) < end:
+        if candidate.archived is not None and as_utc(candidate.archived.crawled_at) < start:
+            dropped += 1
+        elif candidate.published_at is None or start <= as_utc(candidate.published_at) < end:
             kept.append(candidate)
         else:
             dropped += 1
@@ -81,5 +87,6 @@ def dedupe_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
             title=first.title or candidate.title,
             summary=first.summary or candidate.summary,
             published_at=min(dates, key=as_utc) if dates else None,
+            archived=first.archived or candidate.archived,  # a page already archived is read, not fetched
         )
     return list(merged.values())

@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--report-dir", type=Path, default=Path("reports"),
                      help="where each seed's Markdown report is written (default: ./reports)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's per-task log lines")
+    archive = run.add_mutually_exclusive_group()
+    archive.add_argument("--record", type=Path, default=None, metavar="FILE.warc.gz",
+                         help="append every HTTP response the run receives to this WARC file")
+    archive.add_argument("--replay", type=Path, default=None, metavar="FILE.warc.gz",
+                         help="answer every fetch from this WARC file instead of the network")
 
     extract = sub.add_parser("extract", help="extract article text and metadata from saved HTML files")
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE.html")
@@ -76,8 +81,22 @@ def _validate_seeds(paths: Sequence[Path]) -> None:
         load_settings(path.with_suffix(".toml"))
 
 
+def _archive_paths(record: Path | None, replay: Path | None) -> tuple[str | None, str | None]:
+    """The --record and --replay files as absolute paths, or why they cannot be used."""
+    from flows.warc import warc_problem
+
+    if replay is not None and not replay.is_file():
+        raise CommandError(f"{replay}: no such WARC file to replay")
+    if replay is not None and (problem := warc_problem(replay)):
+        raise CommandError(f"{replay}: cannot replay, {problem}")
+    if record is not None and not record.absolute().parent.is_dir():
+        raise CommandError(f"{record}: cannot record there, {record.parent} is not a directory")
+    return (str(record.absolute()) if record else None), (str(replay.absolute()) if replay else None)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     _validate_seeds(args.seeds)
+    record, replay = _archive_paths(args.record, args.replay)
     from flows.prefect_env import configure_prefect
 
     configure_prefect(args.verbose)
@@ -90,7 +109,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         try:
             # Bars only for a person at a terminal; logs and pipes get the summary alone.
             with progress.reporting(progress.Bars()) if sys.stderr.isatty() else nullcontext():
-                summary = monitor_seed(str(seed_path), str(db), args.allow_private_network, str(args.report_dir))
+                summary = monitor_seed(str(seed_path), str(db), args.allow_private_network, str(args.report_dir),
+                                       record=record, replay=replay)
         except Exception as exc:  # the run crashed: say why in one line, go on with the next seed
             print(f"storywatch: {seed_path}: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             status = EXIT_RUN_FAILED

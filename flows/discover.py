@@ -12,6 +12,9 @@ fetched (redirects followed) and replaced by the publisher's URL when the
 redirect leads off Google. One that cannot be resolved is kept, but dropped
 when another candidate has the same publisher host and normalised title, so
 one article is not counted twice.
+
+WARC sources (``warc``) are local files: their HTML pages become candidates
+read by :func:`flows.warc.read_warc_candidates`, with no network at all.
 """
 
 from __future__ import annotations
@@ -26,10 +29,11 @@ from urllib.parse import urlsplit
 from extractors.feeds import parse_feed
 from extractors.records import Candidate, DiscoveryProblem, FetchResult
 from extractors.search import gdelt_url, google_news_url, is_google_link, parse_gdelt, parse_google_news, title_key
-from extractors.settings import SEARCH_KINDS, FetchSettings, SearchSettings, SourceSpec
+from extractors.settings import ARCHIVE_KINDS, SEARCH_KINDS, FetchSettings, SearchSettings, SourceSpec
 from extractors.sitemaps import parse_sitemap
 from extractors.urls import canonicalize_url
 from flows.fetch import FetchRequest, fetch_all
+from flows.warc import read_warc_candidates
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +80,12 @@ async def discover_candidates_async(
         candidates.extend(found)
         results.extend(fetched)
         problems.extend(trouble)
+    for archive in dict.fromkeys(s.url for s in sources if s.kind in ARCHIVE_KINDS):
+        found, trouble = await asyncio.to_thread(read_warc_candidates, archive)
+        candidates.extend(found)
+        problems.extend(trouble)
     visited: set[str] = set()
-    level = [(s.url, s.kind) for s in sources if s.kind not in SEARCH_KINDS]
+    level = [(s.url, s.kind) for s in sources if s.kind not in SEARCH_KINDS + ARCHIVE_KINDS]
     for depth in range(MAX_SITEMAP_DEPTH + 1):
         todo = [(url, kind) for url, kind in dict.fromkeys(level) if url not in visited]
         if not todo:

@@ -41,7 +41,7 @@ from flows import progress
 from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
 from flows.robots import RobotsVerdict, crawl_delays, read_robots, robots_refusals
-from flows.sample_server import serve_sample
+from flows.sample_server import sample_hosts, serve_sample
 from warehouse import analysis_store, load
 from warehouse.report import build_report, render, summary_markdown
 
@@ -114,7 +114,9 @@ def robots_task(candidates: list[Candidate], settings: FetchSettings) -> tuple[d
 
 @task(name="fetch-batch", **_TASK)
 def fetch_batch_task(candidates: list[Candidate], settings: FetchSettings) -> list[FetchResult]:
-    return fetch_pages([FetchRequest(url=c.canonical_url, purpose="article") for c in candidates], settings)
+    # A page found in a WARC is read from the file it sits in, not fetched.
+    return fetch_pages([FetchRequest(url=c.canonical_url, purpose="article", archived=c.archived)
+                        for c in candidates], settings)
 
 
 @task(name="extract-batch", **_TASK)
@@ -185,13 +187,20 @@ def monitor_seed(
     db_path: str,
     allow_private_network: bool = False,
     report_dir: str | None = "reports",
+    record: str | None = None,
+    replay: str | None = None,
 ) -> RunSummary:
-    """Discover, fetch, extract, judge and load one seed's coverage, then report it."""
+    """Discover, fetch, extract, judge and load one seed's coverage, then report it.
+
+    ``record``: a WARC file every HTTP response of the run is appended to; ``replay``:
+    a WARC file every fetch is answered from instead of the network.
+    """
     started = time.monotonic()
     logger = get_run_logger()
     db = Path(db_path)
     seed = load_seed(Path(seed_path))
-    settings = load_settings(seed_toml(Path(seed_path))).with_private_network(allow_private_network)
+    settings = (load_settings(seed_toml(Path(seed_path))).with_private_network(allow_private_network)
+                .with_archive(record, replay))
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     load.load_seed(db, seed)
     load.start_run(db, run_id, seed.seed_id)
@@ -199,7 +208,13 @@ def monitor_seed(
     discovered = in_window = known = prefiltered = 0
     try:
         with ExitStack() as stack:
-            if settings.offline_sample is not None:
+            if settings.offline_sample is not None and replay:
+                # Replayed from the WARC: the sample's hosts stay pinned (never paced, no
+                # robots.txt, as when recorded), but no server is needed; no socket is opened.
+                pins = tuple((host, "127.0.0.1") for host in sample_hosts(settings.offline_sample))
+                settings = replace(settings, fetch=replace(settings.fetch, pinned_hosts=settings.fetch.pinned_hosts
+                                                           + pins))
+            elif settings.offline_sample is not None:
                 server = stack.enter_context(serve_sample(settings.offline_sample))
                 pins = settings.fetch.pinned_hosts + server.pins
                 settings = replace(settings, fetch=replace(settings.fetch, pinned_hosts=pins))
@@ -213,10 +228,11 @@ def monitor_seed(
                                                 settings.window)
             discovered, in_window = len(discovery.candidates), len(candidates)
             plan = plan_fetches(candidates, load.known_article_urls(db), seed.text, settings.prefilter)
-            if settings.fetch.obey_robots and plan.fetch:
-                verdicts, robots_results = robots_task(list(plan.fetch), settings.fetch)
+            live = [c for c in plan.fetch if c.archived is None]  # archived pages are read, not crawled
+            if settings.fetch.obey_robots and live:
+                verdicts, robots_results = robots_task(live, settings.fetch)
                 load.load_attempts(db, run_id, robots_results)
-                plan = plan.bar(robots_refusals([c.canonical_url for c in plan.fetch], verdicts,
+                plan = plan.bar(robots_refusals([c.canonical_url for c in live], verdicts,
                                                 settings.fetch.user_agent))
                 delays = settings.fetch.host_delays + crawl_delays(verdicts)
                 settings = replace(settings, fetch=replace(settings.fetch, host_delays=delays))

@@ -80,11 +80,16 @@ def _handler(sites: Path) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def sample_hosts(directory: Path) -> tuple[str, ...]:
+    """The host names the sample in ``directory`` serves (one folder each under ``sites``)."""
+    return tuple(sorted(p.name for p in (directory / "sites").iterdir() if p.is_dir()))
+
+
 @contextmanager
 def serve_sample(directory: Path) -> Iterator[SampleServer]:
     """Serve ``directory/sites`` on an ephemeral loopback port for the duration of the block."""
     sites = directory / "sites"
-    hosts = tuple(sorted(p.name for p in sites.iterdir() if p.is_dir()))
+    hosts = sample_hosts(directory)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(sites))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="storywatch-sample", daemon=True)

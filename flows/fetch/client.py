@@ -7,6 +7,11 @@ come back ``skipped``, errors ``failed``, each with its reason. One
 ``httpx.AsyncClient`` serves one :func:`fetch_all` call; concurrency is bounded
 overall and per host; each attempt (redirects and body included) runs under
 the total deadline; 429 and 5xx are retried with backoff or after Retry-After.
+
+Web archives: with ``settings.record_path`` every response received is also
+appended to that WARC; with ``settings.replay_path`` the client is answered
+from that WARC and no socket is opened; a request carrying an ``archived`` copy
+(a page discovered in a WARC) is read from its file, not fetched.
 """
 
 from __future__ import annotations
@@ -17,18 +22,20 @@ import ssl
 import time
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
 
 import httpx
 
-from extractors.records import FetchAttempt, FetchOutcome, FetchPurpose, FetchResult
+from extractors.records import ArchivedCopy, FetchAttempt, FetchOutcome, FetchPurpose, FetchResult
 from extractors.settings import FetchSettings
 from flows.fetch.body import ACCEPT_ENCODING, read_body
 from flows.fetch.guard import AddressRefused, Pins, parse_pins, refusal_for_url, url_host
 from flows.fetch.retry import backoff_delay, retry_after_seconds, retryable_status
 from flows.fetch.transport import UnresolvableHost, build_transport, causes
+from flows.warc import NotInArchive, ReplayArchive, ReplayTransport, WarcRecorder, read_archived
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +62,8 @@ class FetchRequest:
     # unchanged feed or sitemap costs a 304 and no body.
     etag: str | None = None
     last_modified: str | None = None
+    # The page's copy in a WARC file: read from there, never from the network.
+    archived: ArchivedCopy | None = None
 
 
 @dataclass(frozen=True)
@@ -84,13 +93,19 @@ class _Run:
     slots: asyncio.Semaphore
     host_slots: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     host_next: dict[str, float] = field(default_factory=dict)  # host -> earliest monotonic start
+    recorder: WarcRecorder | None = None  # every response received is appended to a WARC
+
+    def record(self, url: httpx.URL, response: httpx.Response, body: bytes | None = None) -> None:
+        """Append ``response`` (with a redirect's Location put back) to the recording, if any."""
+        if self.recorder is not None:
+            self.recorder.write_response(str(url), response, body, response.extensions.get(_LOCATION))
 
     def host_slot(self, host: str) -> asyncio.Semaphore:
         return self.host_slots.setdefault(host, asyncio.Semaphore(max(1, self.settings.max_per_host)))
 
     def host_interval(self, host: str) -> float:
         """Seconds between request starts to ``host``: none for our own pinned servers."""
-        if host in self.pins:
+        if host in self.pins or self.settings.replay_path:  # our own server, or no server at all
             return 0.0
         delays = dict(self.settings.host_delays)
         return max(self.settings.min_host_interval, delays.get(host, 0.0))
@@ -117,13 +132,20 @@ async def fetch_all(requests: Sequence[FetchRequest], settings: FetchSettings) -
         pool=settings.total_timeout,
     )
     headers = {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
-    # trust_env=False: an HTTP_PROXY from the environment would connect through
-    # the proxy, around the address guard.
-    async with httpx.AsyncClient(
-        transport=build_transport(settings, pins), timeout=timeout, headers=headers,
-        follow_redirects=False, trust_env=False, event_hooks={"response": [_take_location]},
-    ) as client:
-        run = _Run(client, settings, pins, asyncio.Semaphore(max(1, settings.max_connections)))
+    if settings.replay_path:  # answered from the WARC: no socket is opened
+        transport: httpx.AsyncBaseTransport = ReplayTransport(
+            await asyncio.to_thread(ReplayArchive.load, settings.replay_path))
+    else:
+        transport = build_transport(settings, pins)
+    async with AsyncExitStack() as stack:
+        recorder = stack.enter_context(WarcRecorder.open(settings.record_path)) if settings.record_path else None
+        # trust_env=False: an HTTP_PROXY from the environment would connect through
+        # the proxy, around the address guard.
+        client = await stack.enter_async_context(httpx.AsyncClient(
+            transport=transport, timeout=timeout, headers=headers,
+            follow_redirects=False, trust_env=False, event_hooks={"response": [_take_location]},
+        ))
+        run = _Run(client, settings, pins, asyncio.Semaphore(max(1, settings.max_connections)), recorder=recorder)
         async with asyncio.TaskGroup() as group:
             tasks = [group.create_task(_fetch(run, request)) for request in requests]
     results = [task.result() for task in tasks]
@@ -138,6 +160,8 @@ def fetch_pages(requests: Sequence[FetchRequest], settings: FetchSettings) -> li
 
 
 async def _fetch(run: _Run, request: FetchRequest) -> FetchResult:
+    if request.archived is not None:
+        return await _read_archived(request, request.archived, run.settings)
     url = _vet(request.url, run)
     if isinstance(url, str):
         logger.info("skipped %s: %s", request.url, url)
@@ -151,6 +175,27 @@ async def _fetch(run: _Run, request: FetchRequest) -> FetchResult:
     # is not handed the URL's place while it recovers.
     async with run.host_slot(url_host(url)):
         return await _fetch_with_retries(run, request, url)
+
+
+async def _read_archived(request: FetchRequest, copy: ArchivedCopy, settings: FetchSettings) -> FetchResult:
+    """The page from its WARC file: no network, no slot, no pacing; one attempt."""
+    fetched_at, clock = datetime.now(UTC), time.monotonic()
+    page = await asyncio.to_thread(read_archived, copy, settings.max_bytes)
+    if isinstance(page, str):
+        result = FetchResult(url=request.url, purpose=request.purpose, outcome="failed", reason=page)
+    else:
+        result = FetchResult(
+            url=request.url, purpose=request.purpose, outcome="ok", reason=f"read from WARC {copy.path}",
+            final_url=page.url or request.url, http_status=page.http_status, content_type=page.content_type,
+            body=page.body,
+        )
+    attempt = FetchAttempt(
+        url=request.url, final_url=result.final_url, outcome=result.outcome, reason=result.reason,
+        http_status=result.http_status, bytes=len(result.body or b""),
+        elapsed_ms=round((time.monotonic() - clock) * 1000), fetched_at=fetched_at, attempt=1,
+        purpose=request.purpose, final=True,
+    )
+    return replace(result, attempts=(attempt,))
 
 
 def _vet(text: str, run: _Run) -> httpx.URL | str:
@@ -219,6 +264,8 @@ async def _attempt(run: _Run, url: httpx.URL, request: FetchRequest) -> _Step:
         return _Step("failed", f"timed out after {settings.total_timeout:g}s (total deadline)")
     except AddressRefused as exc:
         return _Step("skipped", exc.reason)
+    except NotInArchive as exc:
+        return _Step("failed", exc.reason)
     except UnresolvableHost as exc:
         return _Step("failed", f"connect error: {exc}")
     except httpx.TransportError as exc:
@@ -268,12 +315,24 @@ async def _follow(run: _Run, url: httpx.URL, request: FetchRequest) -> _Step:
     if request.last_modified:
         headers["If-Modified-Since"] = request.last_modified
     current, redirects = url, 0
+    previous: tuple[httpx.URL, int] | None = None  # the hop that redirected here, and its status
     while True:
-        response = await run.client.send(run.client.build_request("GET", current, headers=headers), stream=True)
+        try:
+            response = await run.client.send(run.client.build_request("GET", current, headers=headers), stream=True)
+        except AddressRefused as exc:
+            if previous is None:
+                raise
+            # A hop whose name resolved to a refused address: say it was a redirect, as a hop
+            # refused by its text does, so fetch_log does not name a host the URL never had.
+            return _Step("skipped", f"{exc.reason} [redirect to {current}]", final_url=str(previous[0]),
+                         http_status=previous[1])
         try:
             location = response.extensions.get(_LOCATION)
             if location is None:
-                return await _answer(response, current, settings)
+                step = await _answer(response, current, settings)
+                run.record(current, response, step.body)
+                return step
+            run.record(current, response)
             status = response.status_code
         finally:
             await response.aclose()
@@ -289,6 +348,7 @@ async def _follow(run: _Run, url: httpx.URL, request: FetchRequest) -> _Step:
         if refusal is not None:
             return _Step("skipped", f"{refusal} [redirect to {target}]", final_url=str(current), http_status=status)
         logger.debug("redirect %d: %s -> %s", status, current, target)
+        previous = (current, status)
         current, redirects = target, redirects + 1
 
 
