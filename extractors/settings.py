@@ -51,6 +51,9 @@ class FetchSettings:
     # A Retry-After longer than this is not waited for: the URL fails for this run.
     max_retry_after: float = 60.0
     user_agent: str = "storywatch/0.1 (+https://storywatch.example/bot)"
+    # Who a site's operator can write to about this crawler (an e-mail address or a URL);
+    # sent in the User-Agent, as polite crawlers do. Set it for live runs.
+    contact: str = ""
     # One request start per second per host is the usual polite crawl rate; a
     # site's robots.txt Crawl-delay raises it for that host.
     min_host_interval: float = 1.0
@@ -63,10 +66,20 @@ class FetchSettings:
     pinned_hosts: tuple[tuple[str, str], ...] = ()
     # host -> seconds between requests, from robots.txt Crawl-delay.
     host_delays: tuple[tuple[str, float], ...] = ()
+
     # A WARC file every HTTP response received is appended to (``run --record``).
     record_path: str | None = None
     # A WARC file fetches are answered from instead of the network (``run --replay``).
     replay_path: str | None = None
+
+    @property
+    def agent(self) -> str:
+        """The User-Agent header: the project's name and page, and the contact when set."""
+        if not self.contact:
+            return self.user_agent
+        if self.user_agent.endswith(")"):
+            return f"{self.user_agent[:-1]}; contact: {self.contact})"
+        return f"{self.user_agent} (contact: {self.contact})"
 
 
 @dataclass(frozen=True)

@@ -233,7 +233,7 @@ def monitor_seed(
                 verdicts, robots_results = robots_task(live, settings.fetch)
                 load.load_attempts(db, run_id, robots_results)
                 plan = plan.bar(robots_refusals([c.canonical_url for c in live], verdicts,
-                                                settings.fetch.user_agent))
+                                                settings.fetch.agent))
                 delays = settings.fetch.host_delays + crawl_delays(verdicts)
                 settings = replace(settings, fetch=replace(settings.fetch, host_delays=delays))
             load.load_attempts(db, run_id, skipped_results(plan))

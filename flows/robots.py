@@ -83,7 +83,7 @@ async def read_robots_async(
     capped = replace(settings, max_bytes=min(settings.max_bytes, ROBOTS_MAX_BYTES))
     results = await fetch_all([FetchRequest(f"{o}/robots.txt", "robots") for o in todo], capped)
     for origin, result in zip(todo, results, strict=True):
-        verdicts[origin] = _verdict(origin, result, settings.user_agent)
+        verdicts[origin] = _verdict(origin, result, settings.agent)
     return verdicts, results
 
 

@@ -131,7 +131,7 @@ async def fetch_all(requests: Sequence[FetchRequest], settings: FetchSettings) -
         connect=settings.connect_timeout, read=settings.read_timeout, write=settings.read_timeout,
         pool=settings.total_timeout,
     )
-    headers = {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
+    headers = {"User-Agent": settings.agent, "Accept-Encoding": ACCEPT_ENCODING}
     if settings.replay_path:  # answered from the WARC: no socket is opened
         transport: httpx.AsyncBaseTransport = ReplayTransport(
             await asyncio.to_thread(ReplayArchive.load, settings.replay_path))

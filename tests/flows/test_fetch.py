@@ -113,6 +113,9 @@ def test_headers_sent(server):
     )
     article, feed = (json.loads(r.body) for r in results)
     assert article["User-Agent"] == "storywatch-test/1"
+    [named] = fetch_pages([FetchRequest(server.url("/echo"), "article")], replace(FAST, contact="ops@news.example"))
+    agent = "storywatch/0.1 (+https://storywatch.example/bot; contact: ops@news.example)"
+    assert json.loads(named.body)["User-Agent"] == agent
     assert article["Accept-Encoding"] == "gzip, deflate"
     assert article["Accept"].startswith("text/html")
     assert feed["Accept"].startswith("application/rss+xml")
