@@ -39,6 +39,13 @@ _RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _RELATIVE), ke
                           re.IGNORECASE)
 
 
+# Spans that place an event in time without naming its day.
+_MONTH_NAMES = "|".join(m for m in _MONTHS if len(m) > 4 or m == "may")
+_VAGUE = re.compile(r"\b(?:(?:last|next|this|earlier\s+this|later\s+this)\s+(?:month|year|week|spring|summer|autumn|"
+                    rf"fall|winter)|in\s+(?:{_MONTH_NAMES})\b(?!\s+\d)"
+                    r"|recently|(?:days|weeks|months)\s+(?:after|before|earlier|later|ago))\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class EventDate:
     day: date | None
@@ -48,6 +55,19 @@ class EventDate:
 # "KYIV/BEIJING, May 5 (Continental Wire) -": the day the story was filed, not an event's.
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z/ .,'-]{2,60},\s+[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s+\d{4})?\s*(?:\([^)]{1,60}\))?\s*"
                        r"[-–—]+\s*")
+
+
+def resolve_event_date(sentence: str, start: int, end: int, published: date | None) -> EventDate:
+    """The date of the event whose trigger spans [start, end): the clause around it decides first
+    ("diplomats said on Friday, ... his call with Zelensky last month": the call is last month's),
+    then the sentence."""
+    left = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start)) + 1
+    right = min((i for i in (sentence.find(",", end), sentence.find(";", end)) if i >= 0), default=len(sentence))
+    clause = sentence[left:right]
+    if _VAGUE.search(clause):
+        return EventDate(published, "published")
+    found = resolve_date(clause, published)
+    return found if found.basis != "published" else resolve_date(sentence, published)
 
 
 def resolve_date(sentence: str, published: date | None) -> EventDate:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from extractors.actors import ActorTable, Mention
-from extractors.event_dates import DateBasis, EventDate, resolve_date
+from extractors.event_dates import DateBasis, EventDate, resolve_date, resolve_event_date
 from extractors.plover import ACCUSATION, HYPOTHETICAL, MEETING, NEGATION, PHONE, TRIGGERS, VISIT, Trigger
 from extractors.quotes import extract_quotes
 from extractors.sentences import split_sentences
@@ -93,7 +93,8 @@ def _sentence_events(sentence: str, published: date | None, actors: ActorTable,
     quoted = [span for span, words in quoted_spans(sentence) if _FIRST_PERSON.search(words)]
     mentions = [m for m in actors.mentions(sentence) if not _inside(m.start, quoted)]
     when = resolve_date(sentence, published)
-    if previous is not None and _SAME_DAY.search(lowered) and previous.day.basis != "published":
+    carried = previous is not None and bool(_SAME_DAY.search(lowered)) and previous.day.basis != "published"
+    if carried:
         when = previous.day
     pronoun = previous.subject if previous is not None and _PRONOUN_SUBJECT.match(sentence) else None
     subjects = [m for m in mentions if _subject_like(sentence, m)]
@@ -127,7 +128,10 @@ def _sentence_events(sentence: str, published: date | None, actors: ActorTable,
             actor, target = pair
             taken.append((start, end, (trigger.event_type, trigger.mode)))
             mode = _mode(trigger, lowered)
-            day = EventDate(published, "published") if _FUTURE.search(before) else when
+            if _FUTURE.search(before):
+                day = EventDate(published, "published")
+            else:
+                day = when if carried else resolve_event_date(sentence, start, end, published)
             found.append(Event(
                 actor=actor.canonical, event_type=trigger.event_type, mode=mode,
                 target=target.canonical if target else None, event_date=day.day, date_basis=day.basis,

@@ -188,3 +188,12 @@ def test_the_development_set_scores_hold(capsys):
     assert float(quotes.split("speaker accuracy")[1].split()[0]) >= 0.9, quotes
     claims = next(line for line in out.splitlines() if line.startswith("claim verdicts"))
     assert float(claims.split("accuracy")[1].split()[0]) >= 0.85, claims
+
+
+def test_an_events_own_clause_dates_it_before_the_sentence_does():
+    text = ("Li Hui is preparing to travel to Ukraine, diplomats said on Friday, in the first step since "
+            "Xi Jinping promised the trip in his phone call with Volodymyr Zelensky last month.")
+    dated = {(e.actor, e.mode): (e.event_date, e.date_basis) for e in
+             extract_events(text, date(2023, 5, 5), build_table([SEED.text, text]))}
+    assert dated[("Xi Jinping", "phone")] == (date(2023, 5, 5), "published")  # "last month": no day named
+    assert resolve_date("KYIV, May 5 (Wire) - Xi spoke with Zelensky.", date(2023, 5, 6)).basis == "published"
