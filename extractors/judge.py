@@ -7,9 +7,11 @@ Method (thresholds and reasons in README, "Judging"):
 1. relevance: the weighted share of the seed's key terms the article contains;
 2. similarity_to_seed (Jaccard) and containment_of_seed (the share of the
    seed's word 5-shingles found in the article), computed exactly;
-3. near-duplicates between articles: MinHash signatures of the same shingles,
-   candidate pairs from LSH, kept when the estimated Jaccard clears the bar;
-   connected pairs form clusters whose earliest article is the origin;
+3. copies between articles (``extractors.dedupe``): exact duplicates, near-
+   duplicates and partial copies from MinHash signatures and LSH; linked
+   articles form clusters whose earliest published member is the origin. The
+   pipeline keeps clusters in the warehouse across runs and seeds and passes
+   them in; without them they are computed here over the given articles;
 4. status: ``seed_copy`` when the article carries enough of the seed,
    ``unrelated`` when relevance is under the bar, ``syndicated`` for a
    cluster member that is not its origin, ``original`` otherwise.
@@ -17,13 +19,11 @@ Method (thresholds and reasons in README, "Judging"):
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from datasketch import MinHash, MinHashLSH
-
+from extractors.dedupe import ClusterMember, CopyRule, Scheme, assign_clusters, link_batch, sign_texts
 from extractors.records import Article, CoverageStatus, Judgement, Seed
 from extractors.settings import JudgeSettings
 from extractors.terms import KeyTerm, key_terms, shingles, term_set, tokens
@@ -45,8 +45,26 @@ def relevance(terms: Sequence[KeyTerm], found: set[str] | frozenset[str]) -> flo
     return sum(t.weight for t in terms if t.match_key in found) / total
 
 
-def judge_coverage(seed: Seed, articles: Sequence[Article], settings: JudgeSettings) -> list[Judgement]:
-    """Judge every article against the seed; the result follows the input order."""
+def dedupe_scheme(settings: JudgeSettings) -> Scheme:
+    return Scheme(shingle_words=settings.shingle_words, num_perm=settings.minhash_permutations,
+                  bands=settings.lsh_bands, rows=settings.lsh_rows)
+
+
+def copy_rule(settings: JudgeSettings) -> CopyRule:
+    return CopyRule(near_duplicate_jaccard=settings.near_duplicate_jaccard, copy_containment=settings.copy_containment)
+
+
+def judge_coverage(
+    seed: Seed,
+    articles: Sequence[Article],
+    settings: JudgeSettings,
+    clusters: Mapping[str, ClusterMember] | None = None,
+) -> list[Judgement]:
+    """Judge every article against the seed; the result follows the input order.
+
+    ``clusters`` maps article ids to their copy cluster (the warehouse's, kept
+    across runs); None clusters the given articles among themselves.
+    """
     seed_terms = key_terms(seed.text)
     seed_shingles = shingles(tokens(seed.text), settings.shingle_words)
     features = [_features(a, settings) for a in articles]
@@ -59,15 +77,15 @@ def judge_coverage(seed: Seed, articles: Sequence[Article], settings: JudgeSetti
         scores[f.article.article_id] = (relevance(seed_terms, f.terms), common / union, containment)
 
     def is_seed_copy(article_id: str) -> bool:
-        return scores[article_id][2] >= settings.seed_copy_containment
+        # A near-duplicate of the seed, or a piece that carries most of it.
+        _, similarity, contained = scores[article_id]
+        return similarity >= settings.near_duplicate_jaccard or contained >= settings.seed_copy_containment
 
     def is_related(article_id: str) -> bool:
         return is_seed_copy(article_id) or scores[article_id][0] >= settings.relevance_threshold
 
-    # Syndication is looked for among related articles that are not seed copies:
-    # seed copies already have their origin, the seed itself.
-    pool = [f for f in features if is_related(f.article.article_id) and not is_seed_copy(f.article.article_id)]
-    clusters = _near_duplicate_clusters(pool, settings)
+    if clusters is None:
+        clusters = cluster_articles(articles, settings)
 
     judgements = []
     for f in features:
@@ -81,8 +99,8 @@ def judge_coverage(seed: Seed, articles: Sequence[Article], settings: JudgeSetti
         elif not is_related(aid):
             status = "unrelated"
         elif aid in clusters:
-            cluster_id, origin_id = clusters[aid]
-            origin = aid == origin_id
+            # Clusters hold every kind of copy; the seed's own copies were told apart above.
+            cluster_id, origin = clusters[aid].cluster_id, clusters[aid].is_origin
             status = "original" if origin else "syndicated"
         else:
             status = "original"
@@ -112,41 +130,17 @@ def _features(article: Article, settings: JudgeSettings) -> _Features:
     )
 
 
-def _near_duplicate_clusters(pool: Sequence[_Features], settings: JudgeSettings) -> dict[str, tuple[str, str]]:
-    """article_id -> (cluster_id, origin article_id) for articles with a near-duplicate."""
-    if len(pool) < 2:
-        return {}
-    lsh = MinHashLSH(threshold=settings.near_duplicate_jaccard, num_perm=settings.minhash_permutations)
-    signatures: dict[str, MinHash] = {}
-    for f in pool:
-        sig = MinHash(num_perm=settings.minhash_permutations, seed=1)
-        sig.update_batch([s.encode("utf-8") for s in f.shingles])
-        signatures[f.article.article_id] = sig
-        lsh.insert(f.article.article_id, sig)
-
-    parent = {aid: aid for aid in signatures}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for aid, sig in signatures.items():
-        for other in lsh.query(sig):
-            # LSH proposes candidates; the estimate decides, so the threshold holds.
-            if other != aid and sig.jaccard(signatures[other]) >= settings.near_duplicate_jaccard:
-                parent[find(other)] = find(aid)
-
+def cluster_articles(articles: Sequence[Article], settings: JudgeSettings) -> dict[str, ClusterMember]:
+    """Copy clusters among the given articles alone, origins by publication time then id."""
+    scheme = dedupe_scheme(settings)
+    signatures = sign_texts([(a.article_id, a.content_hash, a.text) for a in articles], scheme)
+    update = assign_clusters(link_batch(signatures, scheme, copy_rule(settings)), {})
+    by_id = {a.article_id: a for a in articles}
     members: dict[str, list[Article]] = {}
-    for f in pool:
-        members.setdefault(find(f.article.article_id), []).append(f.article)
-    result: dict[str, tuple[str, str]] = {}
-    for group in members.values():
-        if len(group) < 2:
-            continue
+    for aid, cluster_id in update.assignments.items():
+        members.setdefault(cluster_id, []).append(by_id[aid])
+    result: dict[str, ClusterMember] = {}
+    for cluster_id, group in members.items():
         origin = min(group, key=lambda a: (a.published_at or _LATEST, a.article_id))
-        cluster_id = "c" + hashlib.sha1(origin.article_id.encode()).hexdigest()[:12]
-        for a in group:
-            result[a.article_id] = (cluster_id, origin.article_id)
+        result.update((a.article_id, ClusterMember(cluster_id, a is origin)) for a in group)
     return result

@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 
 from extractors.analysis import analyse_story
 from extractors.article import PageInput, extract_articles
-from extractors.judge import judge_coverage
+from extractors.judge import copy_rule, dedupe_scheme, judge_coverage
 from extractors.plan import plan_fetches, skipped_results
 from extractors.records import (
     Article,
@@ -42,7 +42,7 @@ from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
 from flows.robots import RobotsVerdict, crawl_delays, read_robots, robots_refusals
 from flows.sample_server import sample_hosts, serve_sample
-from warehouse import analysis_store, load
+from warehouse import analysis_store, dedupe_store, load
 from warehouse.report import build_report, render, summary_markdown
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -144,7 +144,13 @@ def load_batch_task(
 
 @task(name="judge", **_TASK)
 def judge_task(db: Path, seed: Seed, settings: JudgeSettings, run_id: str) -> list[Judgement]:
-    judgements = judge_coverage(seed, load.seed_articles(db, seed.seed_id), settings)
+    """Index the seed's articles not yet in the copy index, then judge all of them against
+    the stored clusters (global across seeds, stable ids)."""
+    articles = load.seed_articles(db, seed.seed_id)
+    counts = dedupe_store.index_articles(db, run_id, articles, dedupe_scheme(settings), copy_rule(settings))
+    get_run_logger().info("copy index: %d new articles, %d links, %d clusters created, %d merged",
+                          counts.indexed, counts.links, counts.created, counts.merged)
+    judgements = judge_coverage(seed, articles, settings, dedupe_store.seed_memberships(db, seed.seed_id))
     load.load_coverage(db, seed.seed_id, run_id, judgements)
     return judgements
 

@@ -94,3 +94,54 @@ ACTOR_CORRECTIONS = "SELECT alias, canonical FROM actor_aliases WHERE source = '
 
 # The articles of a seed judged related, for the events, quotes and claims stage.
 RELATED_ARTICLE_IDS = "SELECT article_id FROM coverage_judgements WHERE seed_id = ? AND related"
+
+# Copy detection (warehouse/dedupe_store.py). `staged_signatures` and `staged_buckets`
+# are the new articles' rows; candidates come from ONE hash join of their band keys
+# against lsh_buckets (plus equal content hashes), never from a scan per article.
+SIGNED_UNDER_SCHEME = """
+SELECT s.article_id FROM article_signatures s
+WHERE s.scheme = ? AND s.article_id IN (SELECT article_id FROM staged)
+"""
+COUNT_SIGNED = "SELECT count(*) FROM article_signatures WHERE article_id IN (SELECT article_id FROM staged)"
+DELETE_STALE_SIGNATURES = "DELETE FROM article_signatures WHERE article_id IN (SELECT article_id FROM staged)"
+DELETE_STALE_BUCKETS = "DELETE FROM lsh_buckets WHERE article_id IN (SELECT article_id FROM staged)"
+COPY_CANDIDATES = """
+WITH pairs AS (
+    SELECT n.article_id AS new_id, b.article_id AS old_id
+    FROM staged_buckets n JOIN lsh_buckets b USING (bucket)
+    UNION
+    SELECT n.article_id, s.article_id
+    FROM staged_signatures n JOIN article_signatures s USING (content_hash)
+)
+SELECT p.new_id, s.article_id, s.content_hash, s.shingle_count, s.hashvalues, ac.cluster_id, c.created_at
+FROM pairs p
+JOIN article_signatures s ON s.article_id = p.old_id AND s.scheme = ?
+LEFT JOIN article_clusters ac ON ac.article_id = s.article_id
+LEFT JOIN clusters c ON c.cluster_id = ac.cluster_id
+"""
+INSERT_SIGNATURES = "INSERT INTO article_signatures BY NAME SELECT * FROM staged"
+INSERT_BUCKETS = "INSERT INTO lsh_buckets BY NAME SELECT * FROM staged"
+INSERT_CLUSTERS = "INSERT OR IGNORE INTO clusters BY NAME SELECT * FROM staged"
+# Two clusters joined by a new copy become the older one: its members move, the other id retires.
+MERGE_CLUSTERS = """
+UPDATE article_clusters SET cluster_id = m.kept
+FROM staged m WHERE article_clusters.cluster_id = m.retired
+"""
+RETIRE_CLUSTERS = "DELETE FROM clusters WHERE cluster_id IN (SELECT retired FROM staged)"
+INSERT_CLUSTER_MEMBERS = "INSERT OR REPLACE INTO article_clusters BY NAME SELECT * FROM staged"
+
+# Every cluster one of the seed's articles belongs to, with each member and whether it is
+# the cluster's origin: the earliest published, then the first seen, then the smallest id.
+SEED_CLUSTER_MEMBERS = """
+WITH mine AS (
+    SELECT DISTINCT ac.cluster_id
+    FROM seed_links l JOIN article_docs a ON a.url = l.url JOIN article_clusters ac USING (article_id)
+    WHERE l.seed_id = ?
+)
+SELECT ac.article_id, ac.cluster_id,
+       row_number() OVER (PARTITION BY ac.cluster_id
+                          ORDER BY a.published_at NULLS LAST, a.first_seen_at, ac.article_id) = 1 AS is_origin
+FROM article_clusters ac
+JOIN mine USING (cluster_id)
+JOIN article_docs a USING (article_id)
+"""

@@ -28,6 +28,14 @@ def coverage_by_page(db: Path) -> dict[str, tuple[str, bool]]:
     return {urlsplit(url).path.lstrip("/"): (status, related) for url, status, related in rows}
 
 
+def copy_clusters(db: Path) -> dict[str, tuple[str | None, bool]]:
+    """cluster_id and is_cluster_origin of each related article that is not a seed copy, keyed like labels.csv."""
+    with connect(db, read_only=True) as con:
+        rows = con.execute("SELECT url, cluster_id, is_cluster_origin FROM coverage "
+                           "WHERE status IN ('original', 'syndicated')").fetchall()
+    return {urlsplit(url).path.lstrip("/"): (cluster, origin) for url, cluster, origin in rows}
+
+
 def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loopback_seed, newsroom,
                                                           sample_labels, tmp_path):
     from flows.pipeline import monitor_seed
@@ -47,6 +55,18 @@ def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loop
     disagreements = {page: (judged[page][0], row["expected_status"]) for page, row in in_window.items()
                      if page in judged and judged[page][0] != row["expected_status"]}
     assert not disagreements
+    # The wire story and its three carriers form one cluster whose origin is the wire (published
+    # first); every other related original stands alone; seed copies point to the seed.
+    clustered = copy_clusters(db)
+    syndicated = {page for page, row in in_window.items() if row["expected_status"] == "syndicated"}
+    [wire] = [page for page, row in in_window.items() if "origin of the syndication cluster" in row["note"]]
+    assert {page for page, (cluster, _) in clustered.items() if cluster} == syndicated | {wire}
+    assert len({clustered[page][0] for page in syndicated | {wire}}) == 1
+    assert {page for page, (_, origin) in clustered.items() if origin} == {wire}
+    with connect(db, read_only=True) as con:
+        seed_copies = con.execute("SELECT DISTINCT cluster_id, is_cluster_origin FROM coverage "
+                                  "WHERE status = 'seed_copy'").fetchall()
+    assert seed_copies == [("seed:xi-zelensky-call", False)]
     with connect(db, read_only=True) as con:
         prefiltered = {urlsplit(u).path.lstrip("/") for (u,) in con.execute(
             "SELECT url FROM fetch_log WHERE outcome = 'skipped' AND reason LIKE 'pre-filter:%'").fetchall()}
@@ -88,6 +108,7 @@ def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loop
     second = monitor_seed(str(loopback_seed), str(db), allow_private_network=True, report_dir=str(tmp_path))
     assert second.loaded == 0 and second.fetched == 0
     assert view_counts(db) == counts
+    assert copy_clusters(db) == clustered, "cluster ids or origins changed on a rerun"
     assert len(newsroom.article_requests()) == requests_before, "a rerun fetched stored articles again"
     with connect(db, read_only=True) as con:
         skipped = con.execute(

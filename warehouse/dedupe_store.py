@@ -1,0 +1,164 @@
+"""The copy-detection index in the warehouse: signatures, LSH buckets, clusters.
+
+In: signatures of articles not indexed yet (``extractors.dedupe``). Out: their
+rows in ``article_signatures`` and ``lsh_buckets``, the copies they have among
+themselves and in the history, and cluster memberships with stable ids, all
+written in one transaction. The history is reached through one hash join of
+the new articles' band keys against ``lsh_buckets`` (and of their content
+hashes against ``article_signatures``): the work per run grows with the new
+articles and the candidates they share a bucket with, never with pairs of
+stored articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from extractors.dedupe import (
+    ClusterMember,
+    CopyRule,
+    Scheme,
+    Signature,
+    assign_clusters,
+    band_keys,
+    compare,
+    link_batch,
+    sign_texts,
+    signature_matrix,
+)
+from extractors.records import Article
+from warehouse import queries
+from warehouse.db import connect
+from warehouse.staging import TIMESTAMP as _TS
+from warehouse.staging import now, stage, transaction, write
+
+SIGNATURE_SCHEMA = pa.schema(
+    [("article_id", pa.string()), ("scheme", pa.string()), ("content_hash", pa.string()),
+     ("shingle_count", pa.int32()), ("hashvalues", pa.binary()), ("run_id", pa.string())]
+)
+BUCKET_SCHEMA = pa.schema([("bucket", pa.int64()), ("article_id", pa.string())])
+CLUSTER_SCHEMA = pa.schema([("cluster_id", pa.string()), ("created_at", _TS), ("run_id", pa.string())])
+MEMBER_SCHEMA = pa.schema(
+    [("cluster_id", pa.string()), ("article_id", pa.string()), ("joined_at", _TS), ("run_id", pa.string())]
+)
+MERGE_SCHEMA = pa.schema([("retired", pa.string()), ("kept", pa.string())])
+ID_SCHEMA = pa.schema([("article_id", pa.string())])
+
+
+@dataclass(frozen=True)
+class IndexCounts:
+    indexed: int  # new signatures stored
+    links: int  # copy links found (new-new and new-history)
+    created: int  # clusters created
+    merged: int  # clusters retired into an older one
+
+
+def signed_article_ids(db: Path, article_ids: Iterable[str], scheme: Scheme) -> set[str]:
+    """The given articles that already have a signature made under ``scheme``."""
+    ids = stage([{"article_id": a} for a in article_ids], ID_SCHEMA)
+    if ids.num_rows == 0:
+        return set()
+    with connect(db) as con:
+        con.register("staged", ids)
+        try:
+            return {row[0] for row in con.execute(queries.SIGNED_UNDER_SCHEME, [scheme.name]).fetchall()}
+        finally:
+            con.unregister("staged")
+
+
+def index_articles(db: Path, run_id: str, articles: Sequence[Article], scheme: Scheme, rule: CopyRule) -> IndexCounts:
+    """Sign and index those of ``articles`` not in the index yet (under ``scheme``); the rest cost one lookup."""
+    signed = signed_article_ids(db, [a.article_id for a in articles], scheme)
+    new = [(a.article_id, a.content_hash, a.text) for a in articles if a.article_id not in signed]
+    return index_signatures(db, run_id, sign_texts(new, scheme), scheme, rule)
+
+
+def index_signatures(
+    db: Path, run_id: str, signatures: Sequence[Signature], scheme: Scheme, rule: CopyRule
+) -> IndexCounts:
+    """Store new articles' signatures and band keys, link them to their copies and update clusters."""
+    if not signatures:
+        return IndexCounts(0, 0, 0, 0)
+    keys = band_keys(signature_matrix(signatures, scheme.num_perm), scheme)
+    buckets = pa.table(
+        {"bucket": pa.array(keys.reshape(-1), pa.int64()),
+         "article_id": pa.array([s.article_id for s in signatures for _ in range(scheme.bands)], pa.string())},
+        schema=BUCKET_SCHEMA,
+    )
+    signature_rows = stage(
+        [{"article_id": s.article_id, "scheme": scheme.name, "content_hash": s.content_hash,
+          "shingle_count": s.shingle_count, "hashvalues": s.hashvalues, "run_id": run_id} for s in signatures],
+        SIGNATURE_SCHEMA,
+    )
+    stamp = now()
+    with connect(db) as con, transaction(con):
+        if _count(con, queries.COUNT_SIGNED, signature_rows):  # signed under another scheme: made again
+            write(con, queries.DELETE_STALE_BUCKETS, signature_rows)
+            write(con, queries.DELETE_STALE_SIGNATURES, signature_rows)
+        history, existing, ages = _candidates(con, buckets, signature_rows, scheme)
+        links = link_batch(signatures, scheme, rule)
+        by_id = {s.article_id: s for s in signatures}
+        for new_id, old in history:
+            link = compare(by_id[new_id], old, rule)
+            if link is not None:
+                links.append(link)
+        update = assign_clusters(links, existing, ages)
+        members = [{"cluster_id": c, "article_id": a, "joined_at": stamp, "run_id": run_id}
+                   for a, c in update.assignments.items() if a not in existing]
+        write(con, queries.INSERT_SIGNATURES, signature_rows)
+        write(con, queries.INSERT_BUCKETS, buckets)
+        write(con, queries.INSERT_CLUSTERS,
+               stage([{"cluster_id": c, "created_at": stamp, "run_id": run_id} for c in update.created],
+                      CLUSTER_SCHEMA))
+        merges = stage([{"retired": r, "kept": k} for r, k in update.merged.items()], MERGE_SCHEMA)
+        write(con, queries.MERGE_CLUSTERS, merges)
+        write(con, queries.RETIRE_CLUSTERS, merges)
+        write(con, queries.INSERT_CLUSTER_MEMBERS, stage(members, MEMBER_SCHEMA))
+    return IndexCounts(indexed=len(signatures), links=len(links), created=len(update.created),
+                       merged=len(update.merged))
+
+
+def _count(con: duckdb.DuckDBPyConnection, statement: str, table: pa.Table) -> int:
+    con.register("staged", table)
+    try:
+        return con.execute(statement).fetchall()[0][0]
+    finally:
+        con.unregister("staged")
+
+
+def _candidates(
+    con: duckdb.DuckDBPyConnection, buckets: pa.Table, signature_rows: pa.Table, scheme: Scheme
+) -> tuple[list[tuple[str, Signature]], dict[str, str], dict[str, object]]:
+    """(new article, stored signature) candidate pairs, and the clusters of the stored ones."""
+    con.register("staged_buckets", buckets)
+    con.register("staged_signatures", signature_rows.select(["article_id", "content_hash"]))
+    try:
+        rows = con.execute(queries.COPY_CANDIDATES, [scheme.name]).fetchall()
+    finally:
+        con.unregister("staged_buckets")
+        con.unregister("staged_signatures")
+    pairs: list[tuple[str, Signature]] = []
+    existing: dict[str, str] = {}
+    ages: dict[str, object] = {}
+    stored: dict[str, Signature] = {}
+    for new_id, old_id, content_hash, shingle_count, hashvalues, cluster_id, created_at in rows:
+        old = stored.get(old_id)
+        if old is None:
+            old = stored[old_id] = Signature(old_id, content_hash, shingle_count, bytes(hashvalues))
+        pairs.append((new_id, old))
+        if cluster_id is not None:
+            existing[old_id] = cluster_id
+            ages[cluster_id] = created_at
+    return pairs, existing, ages
+
+
+def seed_memberships(db: Path, seed_id: str) -> dict[str, ClusterMember]:
+    """article_id -> cluster and origin flag, for every member of a cluster one of the seed's articles is in."""
+    with connect(db) as con:
+        rows = con.execute(queries.SEED_CLUSTER_MEMBERS, [seed_id]).fetchall()
+    return {article_id: ClusterMember(cluster_id, bool(origin)) for article_id, cluster_id, origin in rows}
