@@ -18,7 +18,8 @@ import pyarrow as pa
 from extractors.analysis import StoryAnalysis
 from warehouse import queries
 from warehouse.db import connect
-from warehouse.load import _TS, _stage, _transaction, _write, now
+from warehouse.staging import TIMESTAMP as _TS
+from warehouse.staging import now, stage, transaction, write
 
 EVENT_SCHEMA = pa.schema([
     ("seed_id", pa.string()), ("article_id", pa.string()), ("event_date", pa.date32()), ("actor", pa.string()),
@@ -101,13 +102,13 @@ def load_analysis(db: Path, run_id: str, analysis: StoryAnalysis) -> AnalysisCou
     stamp = now()
     aliases = [{"alias": alias, "canonical": canonical, "kind": kind, "source": source or "learned",
                 "updated_at": stamp} for alias, canonical, kind, source in analysis.aliases if source != "user"]
-    with connect(db) as con, _transaction(con):
+    with connect(db) as con, transaction(con):
         for statement in queries.DELETE_SEED_ANALYSIS:
             con.execute(statement, [seed_id])
-        _write(con, queries.INSERT_EVENTS, _stage(events, EVENT_SCHEMA))
-        _write(con, queries.INSERT_QUOTES, _stage(quotes, QUOTE_SCHEMA))
-        _write(con, queries.INSERT_CLAIMS, _stage(verdicts, CLAIM_SCHEMA))
-        _write(con, queries.INSERT_SEED_CLAIMS, _stage(seed_claims, SEED_CLAIM_SCHEMA))
-        _write(con, queries.INSERT_ADDITIONS, _stage(additions, ADDITION_SCHEMA))
-        _write(con, queries.UPSERT_ACTOR_ALIASES, _stage(aliases, ALIAS_SCHEMA))
+        write(con, queries.INSERT_EVENTS, stage(events, EVENT_SCHEMA))
+        write(con, queries.INSERT_QUOTES, stage(quotes, QUOTE_SCHEMA))
+        write(con, queries.INSERT_CLAIMS, stage(verdicts, CLAIM_SCHEMA))
+        write(con, queries.INSERT_SEED_CLAIMS, stage(seed_claims, SEED_CLAIM_SCHEMA))
+        write(con, queries.INSERT_ADDITIONS, stage(additions, ADDITION_SCHEMA))
+        write(con, queries.UPSERT_ACTOR_ALIASES, stage(aliases, ALIAS_SCHEMA))
     return AnalysisCounts(len(events), len(quotes), len(verdicts), len(additions))

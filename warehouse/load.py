@@ -13,10 +13,8 @@ import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from extractors.records import (
@@ -30,6 +28,7 @@ from extractors.records import (
 )
 from warehouse import queries
 from warehouse.db import connect
+from warehouse.staging import TIMESTAMP, now, stage, transaction, write
 
 logger = logging.getLogger(__name__)
 
@@ -49,36 +48,7 @@ class RunCounts:
     loaded: int
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _stage(rows: Sequence[dict], schema: pa.Schema) -> pa.Table:
-    return pa.Table.from_pylist(list(rows), schema=schema)
-
-
-def _write(con: duckdb.DuckDBPyConnection, statement: str, table: pa.Table) -> None:
-    if table.num_rows == 0:
-        return
-    con.register("staged", table)
-    try:
-        con.execute(statement)
-    finally:
-        con.unregister("staged")
-
-
-def _transaction(con: duckdb.DuckDBPyConnection):
-    class _Tx:
-        def __enter__(self) -> None:
-            con.execute("BEGIN TRANSACTION")
-
-        def __exit__(self, exc_type, exc, tb) -> None:
-            con.execute("ROLLBACK" if exc_type else "COMMIT")
-
-    return _Tx()
-
-
-_TS = pa.timestamp("us", tz="UTC")
+_TS = TIMESTAMP
 
 SEED_SCHEMA = pa.schema(
     [("seed_id", pa.string()), ("seed_date", pa.date32()), ("title", pa.string()), ("path", pa.string()),
@@ -134,12 +104,12 @@ def problem_rows(run_id: str, stage: str, problems: Iterable[DiscoveryProblem | 
 
 def load_seed(db: Path, seed: Seed) -> None:
     row = {**dataclasses.asdict(seed), "loaded_at": now()}
-    with connect(db) as con, _transaction(con):
-        _write(con, queries.UPSERT_SEED, _stage([row], SEED_SCHEMA))
+    with connect(db) as con, transaction(con):
+        write(con, queries.UPSERT_SEED, stage([row], SEED_SCHEMA))
 
 
 def start_run(db: Path, run_id: str, seed_id: str) -> None:
-    with connect(db) as con, _transaction(con):
+    with connect(db) as con, transaction(con):
         con.execute(queries.ABANDON_STALE_RUNS, [seed_id])
         con.execute(queries.START_RUN, [run_id, seed_id, now()])
 
@@ -150,7 +120,7 @@ def record_search_query(db: Path, run_id: str, query: str) -> None:
 
 
 def finish_run(db: Path, run_id: str, status: str, counts: RunCounts, note: str | None = None) -> None:
-    with connect(db) as con, _transaction(con):
+    with connect(db) as con, transaction(con):
         con.execute(
             queries.FINISH_RUN,
             [now(), status, counts.discovered, counts.fetched, counts.failed, counts.loaded, note, run_id],
@@ -167,10 +137,10 @@ def load_attempts(
         for r in results
         if r.purpose != "article" and r.outcome in ("ok", "not_modified") and (r.etag or r.last_modified)
     ]
-    with connect(db) as con, _transaction(con):
-        _write(con, queries.INSERT_FETCH_ATTEMPTS, _stage(attempt_rows(run_id, results), ATTEMPT_SCHEMA))
-        _write(con, queries.UPSERT_SOURCE_VALIDATORS, _stage(validators, VALIDATOR_SCHEMA))
-        _write(con, queries.INSERT_PROBLEMS, _stage(problem_rows(run_id, "discover", problems), PROBLEM_SCHEMA))
+    with connect(db) as con, transaction(con):
+        write(con, queries.INSERT_FETCH_ATTEMPTS, stage(attempt_rows(run_id, results), ATTEMPT_SCHEMA))
+        write(con, queries.UPSERT_SOURCE_VALIDATORS, stage(validators, VALIDATOR_SCHEMA))
+        write(con, queries.INSERT_PROBLEMS, stage(problem_rows(run_id, "discover", problems), PROBLEM_SCHEMA))
 
 
 def source_validators(db: Path) -> dict[str, tuple[str | None, str | None]]:
@@ -196,8 +166,8 @@ def link_rows(seed_id: str, run_id: str, candidates: Iterable[tuple[Candidate, s
 
 def link_known_articles(db: Path, seed_id: str, run_id: str, candidates: Sequence[Candidate]) -> None:
     """Link already-stored articles that discovery found again to this seed."""
-    with connect(db) as con, _transaction(con):
-        _write(con, queries.LINK_KNOWN_ARTICLES, _stage(link_rows(seed_id, run_id, [(c, None) for c in candidates]),
+    with connect(db) as con, transaction(con):
+        write(con, queries.LINK_KNOWN_ARTICLES, stage(link_rows(seed_id, run_id, [(c, None) for c in candidates]),
                                                       LINK_SCHEMA))
 
 
@@ -228,14 +198,14 @@ def load_batch(
                for fetched, url in identity.items() if fetched != url]
     links = link_rows(seed_id, run_id, [(c, identity[c.canonical_url]) for c in candidates
                                         if c.canonical_url in identity])
-    with connect(db) as con, _transaction(con):
+    with connect(db) as con, transaction(con):
         before = con.execute("SELECT count(*) FROM article_docs").fetchall()[0][0]
-        _write(con, queries.INSERT_FETCH_ATTEMPTS, _stage(attempt_rows(run_id, results), ATTEMPT_SCHEMA))
-        _write(con, queries.INSERT_PAGES, _stage(pages, PAGE_SCHEMA))
-        _write(con, queries.INSERT_ARTICLES, _stage(article_rows, ARTICLE_SCHEMA))
-        _write(con, queries.INSERT_SEED_LINKS, _stage(links, LINK_SCHEMA))
-        _write(con, queries.INSERT_ALIASES, _stage(aliases, ALIAS_SCHEMA))
-        _write(con, queries.INSERT_PROBLEMS, _stage(problem_rows(run_id, "extract", failures), PROBLEM_SCHEMA))
+        write(con, queries.INSERT_FETCH_ATTEMPTS, stage(attempt_rows(run_id, results), ATTEMPT_SCHEMA))
+        write(con, queries.INSERT_PAGES, stage(pages, PAGE_SCHEMA))
+        write(con, queries.INSERT_ARTICLES, stage(article_rows, ARTICLE_SCHEMA))
+        write(con, queries.INSERT_SEED_LINKS, stage(links, LINK_SCHEMA))
+        write(con, queries.INSERT_ALIASES, stage(aliases, ALIAS_SCHEMA))
+        write(con, queries.INSERT_PROBLEMS, stage(problem_rows(run_id, "extract", failures), PROBLEM_SCHEMA))
         after = con.execute("SELECT count(*) FROM article_docs").fetchall()[0][0]
     return BatchCounts(
         fetched=sum(1 for r in results if r.ok),
@@ -263,7 +233,7 @@ def seed_articles(db: Path, seed_id: str) -> list[Article]:
 def load_coverage(db: Path, seed_id: str, run_id: str, judgements: Sequence[Judgement]) -> int:
     """Replace the seed's coverage with this run's judgement of all its articles."""
     rows = [{**dataclasses.asdict(j), "run_id": run_id} for j in judgements]
-    with connect(db) as con, _transaction(con):
+    with connect(db) as con, transaction(con):
         con.execute(queries.DELETE_COVERAGE, [seed_id])
-        _write(con, queries.INSERT_COVERAGE, _stage(rows, COVERAGE_SCHEMA))
+        write(con, queries.INSERT_COVERAGE, stage(rows, COVERAGE_SCHEMA))
     return len(rows)
