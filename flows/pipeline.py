@@ -9,9 +9,11 @@ their inputs are page bodies that would cost more to hash than to use.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -187,6 +189,26 @@ def report_task(db: Path, seed: Seed, out: Path | None) -> str:
     return markdown
 
 
+# Bumped when the judge or analyse stage changes what it writes, so old fingerprints miss.
+JUDGING_VERSION = "2026-11-29"
+
+
+def judging_state(db: Path, seed: Seed, settings: JudgeSettings) -> str:
+    return judging_fingerprint(load.seed_article_ids(db, seed.seed_id), settings,
+                               analysis_store.actor_corrections(db), load.seed_cluster_state(db, seed.seed_id))
+
+
+def judging_fingerprint(article_ids: Sequence[str], settings: JudgeSettings, corrections: Mapping[str, str],
+                        clusters: str) -> str:
+    """What the judge and analyse stages read, in one hash."""
+    digest = hashlib.sha256(JUDGING_VERSION.encode())
+    digest.update(clusters.encode())
+    digest.update(repr(settings).encode())
+    digest.update(repr(sorted(corrections.items())).encode())
+    digest.update("\n".join(sorted(article_ids)).encode())
+    return digest.hexdigest()[:32]
+
+
 @flow(name="monitor-seed", log_prints=False)
 def monitor_seed(
     seed_path: str,
@@ -255,8 +277,17 @@ def monitor_seed(
                 fetched, failed, loaded = fetched + counts.fetched, failed + counts.failed, loaded + counts.loaded
                 progress.advance(f"{seed.seed_id}: fetch, extract, load", len(batch))
         progress.stage(f"{seed.seed_id}: judge, analyse")
-        judgements = judge_task(db, seed, settings.judge, run_id)
-        analyse_task(db, seed, run_id)
+        # Judging and analysis read only the seed's articles, the [judge] settings and the
+        # user's aliases: when none changed since the last judged run, their rows stand.
+        # The fingerprint is recorded as the stages leave the warehouse (judging indexes copies).
+        if judging_state(db, seed, settings.judge) == load.judged_with(db, seed.seed_id):
+            logger.info("nothing new to judge: coverage, events and claims kept from the last run")
+            statuses = load.coverage_status_counts(db, seed.seed_id)
+        else:
+            judgements = judge_task(db, seed, settings.judge, run_id)
+            analyse_task(db, seed, run_id)
+            statuses = dict(Counter(j.status for j in judgements))
+        load.record_judged_with(db, run_id, judging_state(db, seed, settings.judge))
     except Exception as exc:
         load.finish_run(db, run_id, "failed", load.RunCounts(discovered, fetched, failed, loaded),
                         note=f"{type(exc).__name__}: {exc}")
@@ -264,9 +295,6 @@ def monitor_seed(
     load.finish_run(db, run_id, "finished", load.RunCounts(discovered, fetched, failed, loaded))
     out = Path(report_dir) / f"{seed.seed_id}.md" if report_dir else None
     report_task(db, seed, out)
-    statuses: dict[str, int] = {}
-    for j in judgements:
-        statuses[j.status] = statuses.get(j.status, 0) + 1
     return RunSummary(
         seed_id=seed.seed_id, run_id=run_id, status="finished", discovered=discovered, in_window=in_window,
         already_known=known, prefiltered=prefiltered, fetched=fetched, failed=failed, loaded=loaded, statuses=statuses,

@@ -119,6 +119,33 @@ def record_search_query(db: Path, run_id: str, query: str) -> None:
         con.execute(queries.RECORD_SEARCH_QUERY, [query, run_id])
 
 
+def judged_with(db: Path, seed_id: str) -> str | None:
+    """The fingerprint the seed's last finished, judged run recorded (None before any)."""
+    with connect(db) as con:
+        rows = con.execute(queries.LAST_JUDGED_WITH, [seed_id]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def record_judged_with(db: Path, run_id: str, fingerprint: str) -> None:
+    with connect(db) as con:
+        con.execute(queries.RECORD_JUDGED_WITH, [fingerprint, run_id])
+
+
+def seed_article_ids(db: Path, seed_id: str) -> list[str]:
+    with connect(db) as con:
+        return [row[0] for row in con.execute(queries.SEED_ARTICLE_IDS, [seed_id]).fetchall()]
+
+
+def seed_cluster_state(db: Path, seed_id: str) -> str:
+    with connect(db) as con:
+        return con.execute(queries.SEED_CLUSTER_STATE, [seed_id]).fetchall()[0][0]
+
+
+def coverage_status_counts(db: Path, seed_id: str) -> dict[str, int]:
+    with connect(db) as con:
+        return dict(con.execute(queries.COVERAGE_STATUS_COUNTS, [seed_id]).fetchall())
+
+
 def finish_run(db: Path, run_id: str, status: str, counts: RunCounts, note: str | None = None) -> None:
     with connect(db) as con, transaction(con):
         con.execute(

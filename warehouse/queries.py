@@ -145,3 +145,29 @@ FROM article_clusters ac
 JOIN mine USING (cluster_id)
 JOIN article_docs a USING (article_id)
 """
+
+# Whether judging can be skipped: what the seed's last judged run read, and what it holds now.
+RECORD_JUDGED_WITH = "UPDATE run_ledger SET judged_with = ? WHERE run_id = ?"
+LAST_JUDGED_WITH = """
+SELECT judged_with FROM run_ledger
+WHERE seed_id = ? AND status = 'finished' AND judged_with IS NOT NULL
+ORDER BY started_at DESC LIMIT 1
+"""
+SEED_ARTICLE_IDS = """
+SELECT a.article_id FROM seed_links l JOIN article_docs a ON a.url = l.url WHERE l.seed_id = ? ORDER BY 1
+"""
+COVERAGE_STATUS_COUNTS = "SELECT status, count(*) FROM coverage_judgements WHERE seed_id = ? GROUP BY status"
+# The copy clusters the seed's articles sit in, with their sizes: other seeds' runs can grow
+# or merge them, which changes this seed's statuses though its own articles did not change.
+SEED_CLUSTER_STATE = """
+SELECT coalesce(string_agg(cluster_id || ':' || members, ',' ORDER BY cluster_id), '')
+FROM (
+    SELECT cluster_id, count(*) AS members FROM article_clusters
+    WHERE cluster_id IN (
+        SELECT c.cluster_id FROM article_clusters c
+        JOIN article_docs a USING (article_id) JOIN seed_links l ON l.url = a.url
+        WHERE l.seed_id = ?
+    )
+    GROUP BY cluster_id
+)
+"""

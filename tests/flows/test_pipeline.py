@@ -118,6 +118,20 @@ def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loop
     assert skipped == len(in_window)  # the stored articles, and the pre-filtered entries again
     assert runs == [("finished",), ("finished",)]
 
+    # Nothing new: judge and analyse were skipped; their rows are the first run's.
+    def judged_by() -> set[str]:
+        with connect(db, read_only=True) as con:
+            return {r for (r,) in con.execute("SELECT DISTINCT run_id FROM coverage_judgements").fetchall()} | {
+                r for (r,) in con.execute("SELECT DISTINCT run_id FROM event_rows").fetchall()}
+
+    assert judged_by() == {first.run_id}
+    # A changed [judge] section is judged again, and the copy clusters keep their ids and origins.
+    toml = loopback_seed.with_suffix(".toml")
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[judge]\nrelevance_threshold = 0.26\n", encoding="utf-8")
+    third = monitor_seed(str(loopback_seed), str(db), allow_private_network=True, report_dir=str(tmp_path))
+    assert judged_by() == {third.run_id}
+    assert copy_clusters(db) == clustered and third.statuses == first.statuses
+
 
 def test_loopback_is_refused_without_the_flag(prefect_harness, loopback_seed, newsroom, tmp_path):
     from flows.pipeline import monitor_seed
