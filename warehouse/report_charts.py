@@ -15,16 +15,14 @@ from datetime import date, datetime
 from typing import Any
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display: files only
-
-import matplotlib.dates as mdates  # noqa: E402 - after choosing the backend
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.dates as mdates
+from matplotlib.figure import Figure
 
 STATUS_COLOURS = {"original": "#0b6b2f", "syndicated": "#7a1fa2", "seed_copy": "#c98a00", "unrelated": "#9a9a9a"}
 _TYPE_MARKERS = "osD^v<>pPX*h"
 
-plt.rcParams.update({"svg.hashsalt": "storywatch", "svg.fonttype": "none", "font.size": 9})
+# Figures are made without pyplot (no GUI backend, no global figure list, 0.3 s less import).
+matplotlib.rcParams.update({"svg.hashsalt": "storywatch", "svg.fonttype": "none", "font.size": 9})
 
 
 def coverage_timeline(rows: list[dict[str, Any]], fmt: str = "svg") -> str | bytes | None:
@@ -35,7 +33,8 @@ def coverage_timeline(rows: list[dict[str, Any]], fmt: str = "svg") -> str | byt
     counts: dict[str, dict[date, int]] = defaultdict(dict)
     for r in rows:
         counts[r["status"]][_day(r["day"])] = r["articles"]
-    fig, ax = plt.subplots(figsize=(8, 2.8))
+    fig = Figure(figsize=(8, 2.8))
+    ax = fig.subplots()
     bottom = [0] * len(days)
     for status in ("original", "syndicated", "seed_copy", "unrelated"):
         values = [counts[status].get(d, 0) for d in days]
@@ -58,7 +57,8 @@ def events_timeline(rows: list[dict[str, Any]], fmt: str = "svg") -> str | bytes
         return None
     actors = sorted({r["actor"] for r in rows})
     types = sorted({r["event_type"] for r in rows})
-    fig, ax = plt.subplots(figsize=(8, max(2.2, 0.35 * len(actors) + 1)))
+    fig = Figure(figsize=(8, max(2.2, 0.35 * len(actors) + 1)))
+    ax = fig.subplots()
     for i, kind in enumerate(types):
         mine = [r for r in rows if r["event_type"] == kind]
         ax.scatter([_day(r["event_date"]) for r in mine], [actors.index(r["actor"]) for r in mine],
@@ -76,10 +76,9 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _save(fig: plt.Figure, fmt: str) -> str | bytes:
+def _save(fig: Figure, fmt: str) -> str | bytes:
     buffer = io.BytesIO()
     fig.tight_layout()
     fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else {"Software": None})
-    plt.close(fig)
     data = buffer.getvalue()
     return data.decode("utf-8") if fmt == "svg" else data
