@@ -28,9 +28,10 @@ import math
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
@@ -140,7 +141,7 @@ def extract_articles(pages: Sequence[PageInput], workers: int | None = None) -> 
     """Extract every page, in spawned worker processes when the batch is big enough; results keep input order."""
     pages = list(pages)
     workers = max(1, min(workers or os.cpu_count() or 1, len(pages)))
-    if len(pages) < INLINE_BELOW or workers == 1:
+    if len(pages) < INLINE_BELOW or (workers == 1 and _SHARED.pool is None):
         return drop_site_boilerplate([extract_page(page) for page in pages])
     outcomes = run_in_processes(extract_page, pages, workers)
     return drop_site_boilerplate([
@@ -166,18 +167,23 @@ def run_in_processes(work: Callable[[T], R], items: list[T], workers: int) -> li
     processes cannot start at all (then no item is to blame).
     """
     context = multiprocessing.get_context("spawn")
+    shared = _SHARED.pool
+    workers = shared.workers if shared is not None else workers
     size = max(1, math.ceil(len(items) / (workers * CHUNKS_PER_WORKER)))
     starts = range(0, len(items), size)
     results: list[Any] = [None] * len(items)
     retry: list[int] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures: list[Future[list[R]]] = [pool.submit(_apply_all, work, items[s:s + size]) for s in starts]
+    with nullcontext(shared.executor) if shared is not None else ProcessPoolExecutor(
+            max_workers=workers, mp_context=context) as executor:
+        futures: list[Future[list[R]]] = [executor.submit(_apply_all, work, items[s:s + size]) for s in starts]
         for start, future in zip(starts, futures, strict=True):
             try:
                 results[start:start + size] = future.result()
             except Exception as exc:  # BrokenProcessPool, or work raised: find the culprit below
                 LOGGER.warning("worker chunk failed (%s); retrying its items one by one", type(exc).__name__)
                 retry.extend(range(start, min(start + size, len(items))))
+    if shared is not None and any(isinstance(f.exception(), BrokenProcessPool) for f in futures):
+        shared.renew()  # a worker died: the run's pool is broken for every later batch too
     pool = None
     try:
         for index in retry:
@@ -194,6 +200,43 @@ def run_in_processes(work: Callable[[T], R], items: list[T], workers: int) -> li
         if pool is not None:
             pool.shutdown()
     return results
+
+
+@dataclass
+class _WorkerPool:
+    """Spawned extraction workers kept for a whole run: each batch would otherwise pay for
+    starting interpreters that import trafilatura (about a second of CPU each)."""
+
+    workers: int
+    executor: ProcessPoolExecutor
+
+    def renew(self) -> None:
+        self.executor.shutdown(cancel_futures=True)
+        self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+class _Shared:
+    """The open run-wide pool, if any. Process-wide, not per thread: Prefect may run a
+    flow's tasks on worker threads, and an executor takes work from any thread."""
+
+    pool: _WorkerPool | None = None
+
+
+_SHARED = _Shared()
+
+
+@contextmanager
+def worker_pool(workers: int | None = None) -> Iterator[None]:
+    """Keep one pool of extraction workers for every :func:`extract_articles` call made in the
+    block, instead of one pool per batch."""
+    count = max(1, workers or os.cpu_count() or 1)
+    pool = _WorkerPool(count, ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn")))
+    previous, _SHARED.pool = _SHARED.pool, pool
+    try:
+        yield
+    finally:
+        _SHARED.pool = previous
+        pool.executor.shutdown()
 
 
 def _started_pool(context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:

@@ -24,7 +24,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from extractors.analysis import analyse_story
-from extractors.article import PageInput, extract_articles
+from extractors.article import PageInput, extract_articles, worker_pool
 from extractors.judge import copy_rule, dedupe_scheme, judge_coverage
 from extractors.plan import plan_fetches, skipped_results
 from extractors.records import (
@@ -236,6 +236,7 @@ def monitor_seed(
     discovered = in_window = known = prefiltered = 0
     try:
         with ExitStack() as stack:
+            stack.enter_context(worker_pool())  # extraction workers start once per run, not per batch
             if settings.offline_sample is not None and replay:
                 # Replayed from the WARC: the sample's hosts stay pinned (never paced, no
                 # robots.txt, as when recorded), but no server is needed; no socket is opened.

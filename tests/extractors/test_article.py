@@ -409,3 +409,17 @@ def test_a_crashing_or_raising_item_fails_alone():
     assert results[0] == 2 and results[2] == 6 and results[4] == "ok" and results[5] == 5
     assert isinstance(results[1], BrokenProcessPool)
     assert isinstance(results[3], ZeroDivisionError)
+
+
+def test_a_run_wide_pool_is_reused_across_batches_and_renewed_when_a_worker_dies():
+    from extractors.article import _SHARED, worker_pool
+
+    with worker_pool(2):
+        pool = _SHARED.pool.executor
+        assert run_in_processes(eval, ["1 + 1", "2 * 3"], workers=8) == [2, 6]
+        assert _SHARED.pool.executor is pool  # the same workers served the second call
+        results = run_in_processes(eval, ["__import__('os')._exit(3)", "7 - 2"], workers=2)
+        assert isinstance(results[0], BrokenProcessPool) and results[1] == 5
+        assert _SHARED.pool.executor is not pool  # a broken pool is replaced for later batches
+        assert run_in_processes(eval, ["3 + 4"], workers=2) == [7]
+    assert _SHARED.pool is None
