@@ -271,8 +271,15 @@ def monitor_seed(
             logger.info("%d in window (%d outside dropped), %d already stored, %d pre-filtered, %d to fetch",
                         in_window, dropped, known, prefiltered, len(new))
             progress.stage(f"{seed.seed_id}: fetch, extract, load", len(new))
-            for batch in batches(new, settings.pipeline.batch_size):
-                results = fetch_batch_task(batch, settings.fetch)
+            todo = list(batches(new, settings.pipeline.batch_size))
+            # The next batch is fetched (network-bound, a worker thread) while this one is
+            # extracted (CPU-bound, the worker processes); one fetch at a time, so per-host
+            # bounds and pacing still hold.
+            pending = fetch_batch_task.submit(todo[0], settings.fetch) if todo else None
+            for number, batch in enumerate(todo):
+                results = pending.result()
+                if number + 1 < len(todo):
+                    pending = fetch_batch_task.submit(todo[number + 1], settings.fetch)
                 extracted = extract_batch_task(batch, results)
                 counts = load_batch_task(db, seed.seed_id, run_id, batch, results, extracted)
                 fetched, failed, loaded = fetched + counts.fetched, failed + counts.failed, loaded + counts.loaded
