@@ -41,7 +41,7 @@ from extractors.seed import load_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-SETS = ("events", "events-heldout")
+SETS = ("events", "events-dev2", "events-heldout")
 SEED = load_seed(ROOT / "seeds" / "xi-zelensky-call.txt")
 
 EventKey = tuple[str, str, str | None, str | None]
@@ -94,7 +94,8 @@ def score_events(rows: list[dict], show: bool) -> None:
             predicted += sum(got.values())
             wanted += sum(want.values())
             if show and normalise is _undirected and got != want:
-                print(f"  {row['id']}: got {sorted(got - want)} missed {sorted(want - got)}\n     {row['text'][:150]}")
+                print(f"  {row['id']}: got {sorted(got - want, key=str)} missed {sorted(want - got, key=str)}\n"
+                      f"     {row['text'][:150]}")
         print(f"{label:<30} precision {right / max(predicted, 1):.3f}  recall {right / max(wanted, 1):.3f}  "
               f"({right} right of {predicted} predicted, {wanted} labelled)")
 

@@ -54,6 +54,9 @@ _STATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "NATO": ("nato", ("nato", "north atlantic treaty organization")),
     "United Nations": ("un", ("united nations", "un", "u.n.")),
 }
+_STATE_GROUPS = ("officials", "official", "diplomats", "diplomat", "authorities", "government", "leadership",
+                 "side", "delegation", "negotiators", "effort", "efforts", "initiative", "position", "proposal",
+                 "plan", "mediation", "foreign office")
 _MINISTRIES = ("foreign ministry", "ministry of foreign affairs", "foreign affairs ministry", "foreign office",
                "mfa")
 # Titles written before a name; absorbed into the mention ("President Xi", "Mr Zelensky").
@@ -75,6 +78,8 @@ _NOT_NAMES = frozenset({
     "republic", "federation", "council", "security", "army", "forces", "party", "government", "palace",
     "eurasian", "crimea", "kremlin", "white", "said", "says", "told", "read", "more",
     "reuters", "afp", "bloomberg", "xinhua", "tass", "cnn", "bbc", "ap",
+    "sea", "ocean", "river", "gulf", "strait", "bay", "lake", "mountains", "street", "square", "bank", "fund",
+    "charter", "nations", "capital", "corridor", "plan", "deal", "formula", "summit", "committee", "department",
 } | _TITLES)
 _CHINESE_SURNAMES = frozenset({
     "xi", "li", "wang", "zhang", "liu", "chen", "yang", "zhao", "huang", "zhou", "wu", "xu", "sun", "hu", "zhu",
@@ -217,9 +222,9 @@ def _merge_adjacent(sentence: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         last = merged[-1] if merged else None
         gap = sentence[last.end : m.start].strip() if last is not None else "-"
-        if last is not None and not gap and (last.canonical == m.canonical or (
-                m.kind == "person" and last.kind != "person")):
-            # "Chinese President Xi Jinping"; "Russian foreign ministry spokeswoman Maria Zakharova" is her
+        if last is not None and not gap and (last.canonical == m.canonical or m.kind == "person"):
+            # "Chinese President Xi Jinping"; "Russian foreign ministry spokeswoman Maria Zakharova" is her;
+            # "his Chinese counterpart Qin Gang" is Qin Gang, whoever the role phrase alone would name
             merged[-1] = Mention(sentence[last.start : m.end], last.start, m.end, m.canonical, m.kind)
         else:
             merged.append(m)
@@ -229,8 +234,12 @@ def _merge_adjacent(sentence: str, mentions: list[Mention]) -> list[Mention]:
 def builtin_table() -> ActorTable:
     table = ActorTable()
     roles: dict[str, list[str]] = {}
+    shorts: dict[str, int] = {}
+    for name, _state, _role in KNOWN_ACTORS:
+        shorts[fold(_short_form(name))] = shorts.get(fold(_short_form(name)), 0) + 1
     for name, state, role in KNOWN_ACTORS:
-        canonical = _add_person(table, name, "builtin")
+        # "Li" is Li Qiang or Li Hui: a surname two entries share names no one until a text says which.
+        canonical = _add_person(table, name, "builtin", short=shorts[fold(_short_form(name))] == 1)
         table.affiliations.setdefault(canonical, state)
         demonym = _STATES.get(state, ("", ()))[0]
         for phrase in _role_phrases(demonym, role.lower(), state) + [f"{state} {role.lower()}"]:
@@ -243,6 +252,8 @@ def builtin_table() -> ActorTable:
     for state, (demonym, names) in _STATES.items():
         for name in names:
             table.add(name, state, "state", "builtin")
+        for group in _STATE_GROUPS:  # "French diplomats", "Chinese officials", "the German side"
+            table.add(f"{demonym} {group}", state, "state", "builtin")
         for ministry in _MINISTRIES:
             canonical = f"{demonym.capitalize()} Foreign Ministry" if demonym.isalpha() else f"{state} Foreign Ministry"
             table.add(f"{demonym} {ministry}", canonical, "organisation", "builtin")
@@ -323,7 +334,12 @@ _STATE_KEYS = frozenset(fold(n) for _, (demonym, names) in _STATES.items() for n
     fold(state) for state in _STATES)
 
 
-def _add_person(table: ActorTable, name: str, source: str = "learned") -> str:
+def _short_form(name: str) -> str:
+    words = name.split()
+    return words[0] if words[0].lower() in _CHINESE_SURNAMES and len(words) == 2 else words[-1]
+
+
+def _add_person(table: ActorTable, name: str, source: str = "learned", short: bool = True) -> str:
     """Register a full name and its short form; returns the canonical spelling (the first seen).
 
     A name the texts introduce takes the short form over the built-in dictionary's
@@ -332,15 +348,15 @@ def _add_person(table: ActorTable, name: str, source: str = "learned") -> str:
     canonical = table.aliases.get(key)
     if canonical is not None:
         return canonical
-    words = name.split()
-    short = words[0] if words[0].lower() in _CHINESE_SURNAMES and len(words) == 2 else words[-1]
-    existing = table.aliases.get(fold(short))
+    surname = _short_form(name)
+    existing = table.aliases.get(fold(surname))
     if existing is not None and table.kinds.get(existing) == "person" and _variant(existing, name):
         table.add(name, existing, "person", source)  # "Volodymyr Zelenskiy" for "Volodymyr Zelensky"
         return existing
     table.add(name, name, "person", source)
-    builtin_short = table.sources.get(fold(short)) == "builtin"
-    table.add(short, name, "person", source, override=builtin_short and source != "builtin")
+    if short:
+        builtin_short = table.sources.get(fold(surname)) == "builtin"
+        table.add(surname, name, "person", source, override=builtin_short and source != "builtin")
     return name
 
 

@@ -33,6 +33,17 @@ _BETWEEN = re.compile(r"\bbetween\b")
 # Types whose events happen somewhere worth naming (a visit, a meeting, an attack), not a call or a statement.
 _PLACED = {"CONSULT": True, "ASSAULT": True, "MOBILIZE": True, "AID": False, "ACCUSE": False, "SUPPORT": False,
            "REQUEST": False, "REJECT": False, "THREATEN": False, "AGREE": False, "COOPERATE": False}
+# Nouns whose possessor is the actor: "the Chinese envoy's visit to Kyiv", "Kyiv's choice of ... as ambassador".
+_OWNED = re.compile(r"(?:(?:phone\s+|telephone\s+)?(?:call|conversation|talks)|visit|trip|tour|meeting|appointment|"
+                    r"choice|nomination|criticism)\b")
+_JOINED = re.compile(r"\s+and\s+(?:his|her|their|its)?\s*")
+_TRAILING_ATTRIBUTION = re.compile(r",\s+(?:[\w'’.-]+\s+){1,6}?(?:said|says|told\s+\w+|added|confirmed|announced)"
+                                   r"(?:\s+on\s+\w+|\s+in\s+a\s+statement)?[^,“\"]{0,40}[.!?]?[”\"]?\s*$")
+_REFERENCE = re.compile(r"\b(?:the|this|that|these|those|during|after|before|since)\s+(?:\w+\s+)?$")
+_NOUN_TRIGGER = re.compile(r"(?:visit|trip|tour|talks|meeting|call|conversation)\b")
+# Reported opinion about events, not events: "Analysts said the choice ... signalled"
+_COMMENTARY = re.compile(r"\b(?:analysts?|experts?|observers?|commentators?|critics?)\s+(?:said|say|says|believe|"
+                         r"believes|noted|note|argued|argue|think)\b", re.IGNORECASE)
 _SAME_DAY = re.compile(r"\b(?:that|the\s+same)\s+day\b")
 _PRONOUN_SUBJECT = re.compile(r"^\s*(?:He|She|It|They)\b")
 _REPORTING = re.compile(r"\b(?:said|says|told\s+(?:reporters|journalists|the\s+\w+|\w+)|stated|announced|added|"
@@ -101,6 +112,8 @@ def _sentence_events(sentence: str, published: date | None, actors: ActorTable,
     context = _Context(subjects[0] if subjects else pronoun, when)
     if not mentions:
         return [], context
+    if _COMMENTARY.search(sentence):
+        return [], context
     found: list[Event] = []
     taken: list[tuple[int, int, tuple[str, str | None]]] = []
     for trigger in TRIGGERS:
@@ -113,6 +126,9 @@ def _sentence_events(sentence: str, published: date | None, actors: ActorTable,
                 continue
             before = lowered[max(0, start - 40) : start]
             if NEGATION.search(before) or HYPOTHETICAL.search(before):
+                continue
+            # "during the visit", "the talks were open": a reference to an event, not a report of one
+            if trigger.event_type == "CONSULT" and _REFERENCE.search(before) and _NOUN_TRIGGER.match(lowered, start):
                 continue
             # "accused Kyiv of turning down": the accusation's content, not a second event
             if re.search(r"\bof\s+$", before):
@@ -165,7 +181,20 @@ def _reported_accusation(sentence: str, mentions: list[Mention], when: EventDate
 def _actors(trigger: Trigger, sentence: str, start: int, end: int, mentions: list[Mention], actors: ActorTable,
             pronoun: Mention | None = None) -> tuple[Mention, Mention | None] | None:
     lowered = sentence.lower()
+    # "..., Kuleba said." at the end: the speaker, not a party to what is reported
+    attribution = _TRAILING_ATTRIBUTION.search(sentence)
+    speaker = next((m for m in mentions if attribution and m.start >= attribution.start()), None)
+    if speaker is not None:
+        mentions = [m for m in mentions if m.start < attribution.start()]
     after = [m for m in mentions if m.start >= end]
+    # "the Chinese president's first call with Zelensky", "Kyiv's choice of ... as ambassador":
+    # the possessor is the actor
+    owner = next((m for m in mentions if 0 <= start - m.end <= 16 and re.match(r"['’]s\b", sentence[m.end : m.end + 3])
+                  or (0 <= start - m.end <= 16 and m.text.endswith(("'s", "’s")))), None)
+    if owner is not None and _OWNED.match(lowered[start:end]):
+        return owner, (_ambassador_target(sentence, start, mentions) if trigger.event_type == "COOPERATE" else None) \
+            or (_destination(sentence, end, mentions, owner) if trigger.mode == "visit" else None) \
+            or next((m for m in after if m.canonical != owner.canonical), None)
     if trigger.nominal(lowered[start:end]) or (_BETWEEN.search(lowered, start, min(len(sentence), end + 12))
                                                and len(after) >= 2):
         inside = [m for m in mentions if m.start > start]  # "the appointment of A's ambassador to B"
@@ -177,16 +206,10 @@ def _actors(trigger: Trigger, sentence: str, start: int, end: int, mentions: lis
         return None
     if trigger.joint:
         joined = [m for m in mentions if m.end <= start]
-        if len(joined) >= 2 and re.fullmatch(r"\s+and\s+", sentence[joined[-2].end : joined[-1].start]) and \
+        if len(joined) >= 2 and _JOINED.fullmatch(sentence[joined[-2].end : joined[-1].start]) and \
                 not sentence[joined[-1].end : start].strip(" ,").count(" ") > 3:
             return joined[-2], joined[-1]
         return None
-    # "the Chinese president's first call with Zelensky": the possessor made the call
-    owner = next((m for m in mentions if 0 <= start - m.end <= 16 and re.match(r"['’]s\b", sentence[m.end : m.end + 3])
-                  or (0 <= start - m.end <= 16 and m.text.endswith(("'s", "’s")))), None)
-    if owner is not None and trigger.event_type == "CONSULT" and re.match(r"(?:phone\s+)?(?:call|conversation|talks)",
-                                                                          lowered[start:end]):
-        return owner, next((m for m in after if m.canonical != owner.canonical), None)
     region = _clause_start(sentence, start, mentions)
     before = [m for m in mentions if region <= m.start and m.end <= start and _subject_like(sentence, m)
               and not _in_relative_clause(sentence, m)]
@@ -202,10 +225,13 @@ def _actors(trigger: Trigger, sentence: str, start: int, end: int, mentions: lis
         speakers = [m for m in mentions if m.end <= region and m.kind == "person" and _subject_like(sentence, m)]
         if speakers and actors.side(speakers[0].canonical) == actors.side(actor.canonical) and actor.kind != "person":
             actor = speakers[0]
+    elif speaker is not None and speaker.kind == "person" and actor.kind != "person" and \
+            actors.side(speaker.canonical) == actors.side(actor.canonical):
+        actor = speaker  # "Kyiv rejects any plan ..., Kuleba said"
     # "Saudi Arabia and Iran agreed": the second of two joined subjects is the other party
     joined = [m for m in mentions if actor.start <= m.start and m.end <= start]
-    if trigger.event_type in ("AGREE", "CONSULT", "COOPERATE") and len(joined) >= 2 and re.fullmatch(
-            r"\s+and\s+", sentence[joined[0].end : joined[1].start]):
+    if trigger.event_type in ("AGREE", "CONSULT", "COOPERATE") and len(joined) >= 2 and _JOINED.fullmatch(
+            sentence[joined[0].end : joined[1].start]):
         return joined[0], joined[1]
     target = (_ambassador_target(sentence, start, mentions) if trigger.event_type == "COOPERATE" else None) or (
         _destination(sentence, end, mentions, actor) if trigger.mode == "visit" else None) or next(

@@ -60,7 +60,8 @@ TRIGGERS: tuple[Trigger, ...] = (
                   r"arrived\s+in|arrives\s+in|arriving\s+in|landed\s+in)\b", "visit"),
     _t("CONSULT", r"\b(?:mediate|mediated|mediating|broker talks)\b", "third-party"),
     # COOPERATE: diplomatic steps.
-    _t("COOPERATE", r"\b(?:appoint|appointed|appoints|appointment\s+of|named|names|nominated)\b"
+    _t("COOPERATE", r"\b(?:appoint|appointed|appoints|appointment\s+of|choice\s+of|nomination\s+of|named|names|"
+                    r"nominated)\b"
                     r"(?:\s+[\w'’,-]+){0,12}?\s+ambassador\b"),
     _t("COOPERATE", r"\bambassador\b(?:\s+[\w'’-]+){0,4}?\s+(?:was|has\s+been|had\s+been)\s+(?:appointed|named)"
                     r"\s+by\b", passive=True),
@@ -72,8 +73,10 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t("AGREE", r"\b(?:agreed|agrees|signed|signs|struck\s+a\s+deal|reached\s+an?\s+(?:agreement|deal)|"
                 r"brokered\s+a\s+deal|broker\s+a\s+deal)\b"),
     # SUPPORT: backing, welcoming, praise.
-    _t("SUPPORT", r"\b(?:welcomed|welcomes|backs|backed|praised|praises|praising|supports|supported|endorsed|"
-                  r"endorses|hailed|hails|applauded|commended|voiced\s+support)\b"),
+    _t("CONSULT", r"\b(?:was|were|had\s+been|has\s+been)\s+(?:received|hosted|welcomed|greeted)\s+"
+                  r"(?:[\w'’,-]+\s+){0,6}?by\b", "meeting", passive=True),
+    _t("SUPPORT", r"\b(?:welcome(?!\s+to\b)|welcomed|welcomes|backs|backed|praised|praises|praising|supports|"
+                  r"supported|endorsed|endorses|hailed|hails|applauded|commended|voiced\s+support)\b"),
     # AID
     _t("AID", r"\breceiv(?:ed|es|ing|e)\s+(?:\w+\s+){0,2}?(?:support|aid|assistance|weapons|arms)\s+from\b",
        passive=True),
@@ -101,7 +104,8 @@ TRIGGERS: tuple[Trigger, ...] = (
 )
 
 # Noun phrases whose actors follow them: "the appointment of A's ambassador", "a call between A and B".
-NOMINAL = re.compile(r"(?:appointment\s+of|criticism\s+of|.*\bbetween$)", re.IGNORECASE)
+NOMINAL = re.compile(r"(?:appointment\s+of|choice\s+of|nomination\s+of|criticism\s+of|.*\bbetween$)",
+                     re.IGNORECASE)
 # Accusations made in a speaker's own words: a quote holding one of these, about another actor,
 # is the speaker's ACCUSE event ("Kyiv has no interest in peace").
 ACCUSATION = re.compile(

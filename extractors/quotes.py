@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.actors import ActorTable, Mention, fold
-from extractors.sentences import split_paragraphs
+from extractors.sentences import split_paragraphs, split_sentences
 
 # Two words can be a quote (“all dialogues”); one is a scare quote (“interim”).
 MIN_QUOTE_WORDS = 2
@@ -37,6 +37,7 @@ _AFTER = re.compile(rf"^\s*,?\s*(?:{_SPEECH}\s+(?P<who1>[^,.;]{{1,80}}?)(?=[,.;]
                     rf"\s+{_SPEECH}\b)", re.IGNORECASE)
 _SPEECH_ACT = re.compile(r"\b(?:urged|urging|called|calling|described|describing|warned|warning|pledged|promised|vowed|"
                          r"welcomed|accused|accusing|insisted|demanded|asked|praised|dismissed|rejected)\b")
+_SAID_AFTER_NAME = re.compile(rf"\s*(?:,[^,“\"]{{1,120}},)?\s+(?:\w+\s+)?{_SPEECH}\b", re.IGNORECASE)
 _COLON = re.compile(r"(?P<who>[A-Z][^.;:“\"]{1,60}):\s*$")
 _SPEECH_WORD = re.compile(rf"\b{_SPEECH}\b", re.IGNORECASE)
 _SPEECH_TAIL = re.compile(r"(?:\s+(?:in\s+a\s+statement|on\s+\w+|reporters|journalists|the\s+\w+|\w+))?\s*"
@@ -88,20 +89,25 @@ def _speaker(paragraph: str, start: int, end: int, actors: ActorTable) -> str | 
     for who in (_said_before(before), _colon_before(before)):
         if who and (found := _name(who, actors)):
             return found
-    sentence_start = max(paragraph.rfind(". ", 0, start) + 1, 0)
+    sentence_start = _sentence_start(paragraph, start)
     sentence_end = re.search(r"[.!?](?:\s|$)", paragraph[end:])
     sentence = paragraph[sentence_start : end + (sentence_end.end() if sentence_end else 200)]
     if match := _ACCORDING.search(sentence):
         return _name(match.group("who"), actors) or _phrase(match.group("who"))
     # "Lu Shaye said former Soviet countries lack “effective status”": the sentence's speaker.
     lead = paragraph[sentence_start:start]
-    said = [m for m in actors.mentions(lead) if re.match(rf"\s+(?:\w+\s+)?{_SPEECH}\b", lead[m.end :], re.IGNORECASE)]
+    # ("Zelensky, addressing the nation, said he was grateful for “any sincere effort”": an
+    # aside between commas may separate the speaker from the verb.)
+    said = [m for m in actors.mentions(lead) if _SAID_AFTER_NAME.match(lead, m.end)]
     if said:
         return said[-1].canonical
-    # "Macron on Thursday urged Xi to “bring Russia to its senses”": the subject of the speech act.
+    # "During his visit to China, Macron urged Xi to “bring Russia to its senses”": the actor
+    # named just before the speech act.
     mentions = actors.mentions(lead)
-    if mentions and _SPEECH_ACT.search(lead, mentions[0].end):
-        return mentions[0].canonical
+    if act := _SPEECH_ACT.search(lead):
+        doers = [m for m in mentions if m.end <= act.start()]
+        if doers:
+            return doers[-1].canonical
     for who in (_said_before(before), _colon_before(before)):
         if who:
             return _phrase(who)
@@ -124,6 +130,17 @@ def _phrase(words: str | None) -> str | None:
     if names and words.endswith(names[-1]):
         return names[-1]
     return None
+
+
+def _sentence_start(paragraph: str, position: int) -> int:
+    """Where the sentence holding ``position`` begins ("U.S." and "U.N." do not end one)."""
+    start = 0
+    for sentence in split_sentences(paragraph):
+        found = paragraph.find(sentence.text, start)
+        if found < 0 or found > position:
+            break
+        start = found
+    return start
 
 
 def _said_before(before: str) -> str | None:
