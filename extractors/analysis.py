@@ -46,8 +46,8 @@ def analyse_story(seed: Seed, articles: Sequence[Article], corrections: Mapping[
                   ) -> StoryAnalysis:
     base = build_table([seed.text], corrections)
     claims = seed_claims(seed.text, seed.seed_date, base)
-    seed_events = extract_events(seed.text, seed.seed_date, base)
     seed_quotes = extract_quotes(seed.text, base)
+    seed_events = extract_events(seed.text, seed.seed_date, base, seed_quotes)
     seed_keys = {event_key(e.actor, e.event_type, e.target, base, e.mode) for e in seed_events}
     texts = [TextAnalysis(f"{SEED_ARTICLE_PREFIX}{seed.seed_id}", tuple(seed_events), (True,) * len(seed_events),
                           tuple(seed_quotes), (True,) * len(seed_quotes))]
@@ -55,8 +55,8 @@ def analyse_story(seed: Seed, articles: Sequence[Article], corrections: Mapping[
     for article in articles:
         table = _article_table(base, article.text, corrections)
         published = article.published_at.date() if article.published_at else None
-        reading = read_article(claims, article.text, published, table)
         quotes = extract_quotes(article.text, table)
+        reading = read_article(claims, article.text, published, table, quotes)
         texts.append(TextAnalysis(
             article.article_id, tuple(reading.events),
             tuple(event_key(e.actor, e.event_type, e.target, table, e.mode) in seed_keys for e in reading.events),

@@ -35,7 +35,7 @@ from typing import Literal
 
 from extractors.actors import ActorTable, fold
 from extractors.events import Event, extract_events
-from extractors.quotes import extract_quotes
+from extractors.quotes import Quote, extract_quotes
 from extractors.sentences import split_sentences
 from extractors.terms import tokens
 
@@ -109,7 +109,8 @@ class ArticleReading:
 
 
 def seed_claims(text: str, published: date | None, actors: ActorTable) -> list[Claim]:
-    events = extract_events(text, published, actors)
+    quotes = extract_quotes(text, actors)
+    events = extract_events(text, published, actors, quotes)
     claims: list[Claim] = []
     seen: set[str] = set()
 
@@ -140,7 +141,7 @@ def seed_claims(text: str, published: date | None, actors: ActorTable) -> list[C
         for n, unit, context in _numbers(sentence.text):
             add(Claim(_id("number", f"{unit}:{' '.join(sorted(context))}"), "number", f"{_fmt(n)} {unit}(s): "
                       f"{sentence.text}", sentence.text, value=f"{_fmt(n)} {unit}", context=context))
-    for quote in extract_quotes(text, actors):
+    for quote in quotes:
         if quote.speaker and actors.kinds.get(quote.speaker):
             words = _content(quote.quote)
             add(Claim(_id("statement", f"{quote.speaker}:{' '.join(sorted(words))}"), "statement",
@@ -151,12 +152,15 @@ def seed_claims(text: str, published: date | None, actors: ActorTable) -> list[C
     return claims
 
 
-def read_article(claims: Sequence[Claim], text: str, published: date | None, actors: ActorTable) -> ArticleReading:
-    events = extract_events(text, published, actors)
+def read_article(claims: Sequence[Claim], text: str, published: date | None, actors: ActorTable,
+                 quotes: Sequence[Quote] | None = None) -> ArticleReading:
+    """``quotes``: the article's quotations when the caller has them already (they are read once)."""
+    quotes = list(quotes) if quotes is not None else extract_quotes(text, actors)
+    events = extract_events(text, published, actors, quotes)
     sentences = [s.text for s in split_sentences(text)]
     verdicts: list[Verdict] = []
     for claim in claims:
-        verdict = _judge(claim, events, sentences, text, actors)
+        verdict = _judge(claim, events, sentences, quotes, actors)
         if verdict is not None:
             verdicts.append(verdict)
     covered = {event_key(c.actor, c.event_type, c.target, actors, c.mode) for c in claims if c.kind == "event"}
@@ -169,7 +173,7 @@ def read_article(claims: Sequence[Claim], text: str, published: date | None, act
     return ArticleReading(events, verdicts, additions)
 
 
-def _judge(claim: Claim, events: list[Event], sentences: list[str], text: str,
+def _judge(claim: Claim, events: list[Event], sentences: list[str], quotes: Sequence[Quote],
            actors: ActorTable) -> Verdict | None:
     if claim.kind in ("event", "date", "first", "initiator"):
         same = [e for e in events if _same_event(claim, e, actors)]
@@ -218,7 +222,7 @@ def _judge(claim: Claim, events: list[Event], sentences: list[str], text: str,
         if shared >= STATEMENT_OVERLAP and any(actors.side(m.canonical) == actors.side(claim.actor or "")
                                                for m in actors.mentions(sentence)):
             return Verdict(claim.claim_id, "supports", sentence)
-    for quote in extract_quotes(text, actors):
+    for quote in quotes:
         if quote.speaker and actors.side(quote.speaker) == actors.side(claim.actor or "") and claim.context and len(
                 _content(quote.quote) & claim.context) / len(claim.context) >= STATEMENT_OVERLAP:
             return Verdict(claim.claim_id, "supports", quote.quote)

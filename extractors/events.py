@@ -16,14 +16,15 @@ skipped (the quote is recorded by :mod:`extractors.quotes`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from extractors.actors import ActorTable, Mention
 from extractors.event_dates import DateBasis, EventDate, resolve_date, resolve_event_date
 from extractors.plover import ACCUSATION, HYPOTHETICAL, MEETING, NEGATION, PHONE, TRIGGERS, VISIT, Trigger
-from extractors.quotes import extract_quotes
-from extractors.sentences import split_sentences
+from extractors.quotes import Quote, extract_quotes
+from extractors.sentences import Sentence, split_sentences
 
 # The gazetteer of places an event can happen in: the states the actor table knows.
 _LOCATION = re.compile(r"\b(?:in|to|at)\s+(?P<place>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
@@ -73,14 +74,17 @@ class Event:
     trigger: str
 
 
-def extract_events(text: str, published: date | None, actors: ActorTable) -> list[Event]:
+def extract_events(text: str, published: date | None, actors: ActorTable,
+                   quotes: Sequence[Quote] | None = None) -> list[Event]:
+    """``quotes``: the text's quotations when the caller has them already (they are read once)."""
+    quotes = list(quotes) if quotes is not None else extract_quotes(text, actors)
     events: list[Event] = []
     previous: _Context | None = None
     for sentence in split_sentences(text):
         found, previous = _sentence_events(sentence.text, published, actors, previous)
         events.extend(found)
-    events.extend(_quoted_accusations(text, published, actors, events))
-    events.extend(_first_person_events(text, published, actors, events))
+    events.extend(_quoted_accusations(text, quotes, published, actors, events))
+    events.extend(_first_person_events(text, quotes, published, actors, events))
     return events
 
 
@@ -286,18 +290,19 @@ def _ambassador_target(sentence: str, start: int, mentions: list[Mention]) -> Me
     return next((m for m in mentions if m.start == match.end()), None)
 
 
-def _first_person_events(text: str, published: date | None, actors: ActorTable, events: list[Event]) -> list[Event]:
+def _first_person_events(text: str, quotes: Sequence[Quote], published: date | None, actors: ActorTable,
+                         events: list[Event]) -> list[Event]:
     """"I had a long call with President Xi," Zelensky wrote: the speaker's own report of what they did."""
     found = []
     sentences = split_sentences(text)
-    for quote in extract_quotes(text, actors):
+    for quote in quotes:
         if quote.speaker is None or actors.kinds.get(quote.speaker) is None:
             continue
         match = re.match(r"\s*(?:I|We)\b", quote.quote)
         if match is None:
             continue
         told = quote.speaker + quote.quote[match.end() :]
-        sentence = next((s.text for s in sentences if quote.quote[:40] in s.text), quote.quote)
+        sentence = _sentence_of(quote, sentences)
         when = resolve_date(sentence, published)
         for event in sentence_events(told, published, actors):
             if event.actor == quote.speaker and not any(
@@ -306,12 +311,18 @@ def _first_person_events(text: str, published: date | None, actors: ActorTable, 
     return found
 
 
-def _quoted_accusations(text: str, published: date | None, actors: ActorTable, events: list[Event]) -> list[Event]:
+def _sentence_of(quote: Quote, sentences: Sequence[Sentence]) -> str:
+    """The sentence a quotation stands in (the quote itself when it spans sentences)."""
+    return next((s.text for s in sentences if quote.quote[:40] in s.text), quote.quote)
+
+
+def _quoted_accusations(text: str, quotes: Sequence[Quote], published: date | None, actors: ActorTable,
+                        events: list[Event]) -> list[Event]:
     """A speaker's own accusing words about another actor ("Kyiv has no interest in peace,"
     Zakharova said) are the speaker's ACCUSE event."""
     found = []
     sentences = split_sentences(text)
-    for quote in extract_quotes(text, actors):
+    for quote in quotes:
         if quote.speaker is None or quote.speaker not in actors.kinds or not ACCUSATION.search(quote.quote) or \
                 _FIRST_PERSON_START.match(quote.quote):
             continue
@@ -319,7 +330,7 @@ def _quoted_accusations(text: str, published: date | None, actors: ActorTable, e
         targets = [m for m in actors.mentions(quote.quote) if actors.side(m.canonical) != side]
         if not targets:
             continue
-        sentence = next((s.text for s in sentences if quote.quote[:40] in s.text), quote.quote)
+        sentence = _sentence_of(quote, sentences)
         if any(e.actor == quote.speaker and e.event_type == "ACCUSE" and e.sentence == sentence for e in events):
             continue
         when = resolve_date(sentence, published)
