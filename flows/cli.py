@@ -123,9 +123,7 @@ def story_lines(db: Path, seed_id: str, limit: int = 3) -> list[str]:
     """The rest of the one-screen summary: who was first, where accounts differ, what went wrong."""
     report = build_report(db, seed_id)
     lines = [f"  {line}" for line in summary_lines(report)]
-    outlets, claims = report.claim_matrix()
-    differing = [(c["claim"], o, ev) for c in claims for o, (v, ev) in c["cells"].items() if v == "differs"]
-    lines += [f"    {o} differs on “{claim[:60]}”: {(ev or '')[:80]}" for claim, o, ev in differing[:limit]]
+    lines += [f"    {o} differs on “{c['claim'][:60]}”: {(ev or '')[:80]}" for c, o, ev in report.differing()[:limit]]
     if report.failures:
         lines.append("  not fetched or not read: " + "; ".join(
             f"{f['urls']} {f['reason'][:50]}" for f in report.failures[:limit]))

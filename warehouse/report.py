@@ -58,6 +58,11 @@ class Report:
             row["cells"][c["outlet"]] = (c["verdict"], c["evidence"])
         return outlets, list(rows.values())
 
+    def differing(self) -> list[tuple[dict[str, Any], str, str | None]]:
+        """(claim row, outlet, evidence) wherever an outlet tells a seed claim otherwise."""
+        _, claims = self.claim_matrix()
+        return [(c, o, ev) for c in claims for o, (v, ev) in c["cells"].items() if v == "differs"]
+
 
 def _query(name: str) -> str:
     return (resources.files("warehouse") / "sql" / "report" / f"{name}.sql").read_text(encoding="utf-8")
@@ -171,8 +176,7 @@ def summary_markdown(report: Report) -> str:
     if run:
         out += ["", f"Run {md(run['run_id'])} ({run['status']}): {run['discovered']} candidates, "
                     f"{run['fetched']} pages fetched, {run['failed']} failed, {run['loaded']} new articles."]
-    outlets, claims = report.claim_matrix()
-    differing = [(c, o, ev) for c in claims for o, (v, ev) in c["cells"].items() if v == "differs"]
+    differing = report.differing()
     if differing:
         out += ["", "Where accounts differ:", ""] + [f"- {md(o)} on “{md(c['claim'])}”: {md(ev)}"
                                                     for c, o, ev in differing]
@@ -245,7 +249,7 @@ def render_markdown(report: Report, charts: bool = True) -> str:
         out += _table(["claim"] + [md(o) for o in outlets],
                       [[md(c["claim"])] + [VERDICT_MARK[c["cells"].get(o, ("absent", None))[0]] for o in outlets]
                        for c in claims])
-        differing = [(c, o, ev) for c in claims for o, (v, ev) in c["cells"].items() if v == "differs"]
+        differing = report.differing()
         if differing:
             out += ["", "Where accounts differ:", ""]
             out += [f"- {md(o)} on “{md(c['claim'])}”: {md(ev)}" for c, o, ev in differing]

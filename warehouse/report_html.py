@@ -123,7 +123,7 @@ def render_html(report: Report) -> str:
                 cells.append(f'<td class="v {escape(verdict)}"{title}>{_e(VERDICT_MARK[verdict])}</td>')
             rows.append(cells)
         parts.append(_table(["claim"] + outlets, rows, "matrix"))
-        differing = [(c, o, ev) for c in claims for o, (v, ev) in c["cells"].items() if v == "differs"]
+        differing = report.differing()
         if differing:
             parts.append("<h3>Where accounts differ</h3><ul>")
             parts += [f"<li>{_e(o)} on “{_e(c['claim'])}”: <q>{_e(ev)}</q></li>" for c, o, ev in differing]
