@@ -18,7 +18,7 @@ from pathlib import Path
 from extractors.seed import SeedError, load_seed
 from extractors.settings import SettingsError, load_settings
 from warehouse.db import WarehouseError, connect, default_db_path
-from warehouse.report import ReportError, build_report, render, summary_lines
+from warehouse.report import ReportError, build_report, render
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -115,19 +115,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"storywatch: {seed_path}: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             status = EXIT_RUN_FAILED
             continue
-        print("\n".join(summary.lines() + story_lines(db, summary.seed_id)))
+        print("\n".join(summary.lines()))
     return status
-
-
-def story_lines(db: Path, seed_id: str, limit: int = 3) -> list[str]:
-    """The rest of the one-screen summary: who was first, where accounts differ, what went wrong."""
-    report = build_report(db, seed_id)
-    lines = [f"  {line}" for line in summary_lines(report)]
-    lines += [f"    {o} differs on “{c['claim'][:60]}”: {(ev or '')[:80]}" for c, o, ev in report.differing()[:limit]]
-    if report.failures:
-        lines.append("  not fetched or not read: " + "; ".join(
-            f"{f['urls']} {f['reason'][:50]}" for f in report.failures[:limit]))
-    return lines
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -45,7 +45,7 @@ from flows.fetch import FetchRequest, fetch_pages
 from flows.robots import RobotsVerdict, crawl_delays, read_robots, robots_refusals
 from flows.sample_server import sample_hosts, serve_sample
 from warehouse import analysis_store, dedupe_store, load
-from warehouse.report import build_report, render, summary_markdown
+from warehouse.report import build_report, render, story_lines, summary_markdown
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
@@ -66,6 +66,7 @@ class RunSummary:
     db_path: str = ""
     report_path: str | None = None
     seconds: float = 0.0
+    story: tuple[str, ...] = ()  # who was first, where accounts differ, what went wrong
 
     def lines(self) -> list[str]:
         order = ("original", "syndicated", "seed_copy", "unrelated")
@@ -77,6 +78,7 @@ class RunSummary:
             f"  fetched {self.fetched} pages, {self.failed} failed, {self.loaded} new articles",
             f"  coverage: {coverage}",
             f"  warehouse: {self.db_path}" + (f"   report: {self.report_path}" if self.report_path else ""),
+            *self.story,
         ]
 
 
@@ -167,8 +169,9 @@ def analyse_task(db: Path, seed: Seed, run_id: str) -> analysis_store.AnalysisCo
 
 
 @task(name="report", **_TASK)
-def report_task(db: Path, seed: Seed, out: Path | None) -> str:
-    """Write the report, and publish its summary and outlets table as the flow run's artifacts."""
+def report_task(db: Path, seed: Seed, out: Path | None) -> list[str]:
+    """Write the report, and publish its summary and outlets table as the flow run's artifacts;
+    returns the story lines of the run's one-screen summary (the report is built once)."""
     report = build_report(db, seed.seed_id)
     markdown = render(report, "md")
     if out is not None:
@@ -186,7 +189,7 @@ def report_task(db: Path, seed: Seed, out: Path | None) -> str:
         key=f"outlets-{key}",
         description=f"storywatch: outlets covering {seed.seed_id}, first publication first",
     )
-    return markdown
+    return story_lines(report)
 
 
 # Bumped when the judge or analyse stage changes what it writes, so old fingerprints miss.
@@ -302,11 +305,12 @@ def monitor_seed(
         raise
     load.finish_run(db, run_id, "finished", load.RunCounts(discovered, fetched, failed, loaded))
     out = Path(report_dir) / f"{seed.seed_id}.md" if report_dir else None
-    report_task(db, seed, out)
+    story = report_task(db, seed, out)
     return RunSummary(
         seed_id=seed.seed_id, run_id=run_id, status="finished", discovered=discovered, in_window=in_window,
         already_known=known, prefiltered=prefiltered, fetched=fetched, failed=failed, loaded=loaded, statuses=statuses,
         db_path=str(db), report_path=str(out) if out else None, seconds=time.monotonic() - started,
+        story=tuple(story),
     )
 
 

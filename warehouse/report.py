@@ -169,6 +169,17 @@ def summary_lines(report: Report) -> list[str]:
     return lines
 
 
+def story_lines(report: Report, limit: int = 3) -> list[str]:
+    """The one-screen summary's story part, as plain text: who was first, where accounts
+    differ, what went wrong."""
+    lines = [f"  {line}" for line in summary_lines(report)]
+    lines += [f"    {o} differs on “{c['claim'][:60]}”: {(ev or '')[:80]}" for c, o, ev in report.differing()[:limit]]
+    if report.failures:
+        lines.append("  not fetched or not read: " + "; ".join(
+            f"{f['urls']} {f['reason'][:50]}" for f in report.failures[:limit]))
+    return lines
+
+
 def summary_markdown(report: Report) -> str:
     """The report's summary alone (no charts): what a scheduled run's artifact shows."""
     seed, run = report.seed, report.latest_run
