@@ -29,7 +29,6 @@ from extractors.sentences import Sentence, split_sentences
 # The gazetteer of places an event can happen in: the states the actor table knows.
 _LOCATION = re.compile(r"\b(?:in|to|at)\s+(?P<place>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]|‘[^’]{12,}’")
-_CLAUSE_BREAK = re.compile(r"[;:]|\bwhile\b|\bwhereas\b|\bbut\b")
 _BETWEEN = re.compile(r"\bbetween\b")
 # Types whose events happen somewhere worth naming (a visit, a meeting, an attack), not a call or a statement.
 _PLACED = {"CONSULT": True, "ASSAULT": True, "MOBILIZE": True, "AID": False, "ACCUSE": False, "SUPPORT": False,
