@@ -9,10 +9,11 @@ One page goes through these steps:
 1. refuse what is not HTML (declared type, magic numbers, no markup at all);
 2. decode: byte-order mark, then strict UTF-8, then the declared charset (HTTP
    header, then ``<meta charset>``), then charset detection; never raises;
-3. parse once with lxml and hand the tree to trafilatura (precision mode, no
-   comments, no cross-document deduplication) for the text, title, author and
-   site name; read the canonical link, language and publication time from the
-   markup with :mod:`extractors.page_meta`.
+3. parse once with lxml; read title, authors, site name, canonical link, language
+   and publication time from the markup (:mod:`extractors.page_meta`), then hand the
+   tree to trafilatura for the text (fast precision mode, no comments, no
+   cross-document deduplication; its full mode only when the fast pass comes back
+   empty or short).
 
 :func:`extract_articles` does a batch on every core in spawned processes (the
 caller runs in threads, where fork is unsafe); a page that kills its worker
@@ -277,20 +278,16 @@ def _extract(
 
     # Metadata first: trafilatura prunes the tree it is given.
     meta = read_page_meta(tree, final_url)
-    document = bare_extraction(
-        tree,
-        url=final_url,
-        favor_precision=True,  # best F1 on the benchmark (see benchmarks/extraction.py)
-        include_comments=False,
-        include_tables=True,  # tables of results and figures are often the story
-        deduplicate=False,  # trafilatura's dedup cache is process-wide: results would depend on batch order
-        with_metadata=False,  # read from the markup by page_meta instead, at a fraction of the cost
-    )
-    lines = clean_paragraphs(_lines(document.text or ""), meta.title) if document is not None else []
-    body = "\n\n".join(lines)
+    body = _main_text(tree, final_url, meta.title, fast=True)
+    if _word_count(body) < MIN_ARTICLE_WORDS and (full_tree := load_html(text)) is not None:
+        # Fast mode skips trafilatura's second opinion (readability, jusText), which
+        # costs about a third of its CPU and changes the text of one benchmark page in
+        # 88, always by finding text where the fast pass found none; so only a page
+        # that comes back empty or short pays for it (benchmarks/extraction.py).
+        body = _main_text(full_tree, final_url, meta.title, fast=False)
     if not body:
         return ExtractionFailure(url=url, reason="no article text found")
-    words = len(_WORD.findall(body))
+    words = _word_count(body)
     if words < MIN_ARTICLE_WORDS:
         return ExtractionFailure(url=url, reason=f"text too short: {words} words")
 
@@ -317,6 +314,24 @@ def _extract(
         authors=tuple(meta.authors),
         modified_at=_modified_at(meta.modified, published_at),
     )
+
+
+def _main_text(tree: HtmlElement, url: str, title: str | None, *, fast: bool) -> str:
+    document = bare_extraction(
+        tree,
+        url=url,
+        fast=fast,
+        favor_precision=True,  # best F1 on the benchmark (see benchmarks/extraction.py)
+        include_comments=False,
+        include_tables=True,  # tables of results and figures are often the story
+        deduplicate=False,  # trafilatura's dedup cache is process-wide: results would depend on batch order
+        with_metadata=False,  # read from the markup by page_meta instead, at a fraction of the cost
+    )
+    return "\n\n".join(clean_paragraphs(_lines(document.text or ""), title)) if document is not None else ""
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import extractors.article as article_module
 from extractors.article import (
     MIN_ARTICLE_WORDS,
     PageInput,
@@ -143,6 +144,17 @@ def test_benchmark_scores_stay_above_the_acceptance_bar():
     assert failures == []  # every page yields an article; no extraction error, no crash
     score = bench.score([bench.match(p.expected, r.text) for p, r in zip(pages, results, strict=True)])
     assert score.precision >= PRECISION_FLOOR and score.recall >= RECALL_FLOOR and score.f1 >= F1_FLOOR, score
+
+
+def test_a_page_the_fast_pass_finds_empty_gets_trafilaturas_full_pass(monkeypatch):
+    # The one benchmark page where fast mode finds no text: without the second pass
+    # it fails, with it the page yields its article.
+    page = next(p for p in bench.load_benchmark() if p.key.startswith("0ec95c7261"))
+    page_input = bench.as_inputs([page])[0]
+    assert isinstance(extract_page(page_input), Article)
+    real = article_module._main_text
+    monkeypatch.setattr(article_module, "_main_text", lambda tree, url, title, fast: real(tree, url, title, fast=True))
+    assert isinstance(extract_page(page_input), ExtractionFailure)
 
 
 def test_the_benchmark_measure_counts_4_gram_shingles_per_page_share():
