@@ -254,6 +254,16 @@ def test_no_date_on_the_page_falls_back_to_the_feed_date():
     assert result.published_at == fallback
 
 
+def test_a_date_only_in_the_text_is_searched_for_when_no_feed_dated_the_page():
+    # The comwrap page states its day only in running text, which htmldate's text
+    # search finds; with a feed date at hand the search is skipped and the feed's time kept.
+    page = next(p for p in bench.load_benchmark() if "comwrap" in p.url)
+    alone = extract_article(page.html, page.url)
+    assert isinstance(alone, Article) and alone.published_at == datetime(2018, 9, 25, tzinfo=UTC)
+    fed = datetime(2018, 9, 26, 7, 30, tzinfo=UTC)
+    assert extract_article(page.html, page.url, fallback_published_at=fed).published_at == fed
+
+
 def test_exact_json_ld_time_beats_a_naive_meta_time():
     head = ('<meta name="sailthru.date" content="2019-11-18 20:58:46">'
             '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2019-11-19T04:58:46Z"}'
