@@ -29,11 +29,12 @@ import math
 import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -176,6 +177,7 @@ def run_in_processes(work: Callable[[T], R], items: list[T], workers: int) -> li
     retry: list[int] = []
     with nullcontext(shared.executor) if shared is not None else ProcessPoolExecutor(
             max_workers=workers, mp_context=context) as executor:
+        # Two batches can be in flight on the run's pool (see flows/pipeline.py).
         futures: list[Future[list[R]]] = [executor.submit(_apply_all, work, items[s:s + size]) for s in starts]
         for start, future in zip(starts, futures, strict=True):
             try:
@@ -184,7 +186,7 @@ def run_in_processes(work: Callable[[T], R], items: list[T], workers: int) -> li
                 LOGGER.warning("worker chunk failed (%s); retrying its items one by one", type(exc).__name__)
                 retry.extend(range(start, min(start + size, len(items))))
     if shared is not None and any(isinstance(f.exception(), BrokenProcessPool) for f in futures):
-        shared.renew()  # a worker died: the run's pool is broken for every later batch too
+        shared.renew(executor)  # a worker died: the run's pool is broken for every later batch too
     pool = None
     try:
         for index in retry:
@@ -210,10 +212,16 @@ class _WorkerPool:
 
     workers: int
     executor: ProcessPoolExecutor
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def renew(self) -> None:
-        self.executor.shutdown(cancel_futures=True)
-        self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+    def renew(self, broken: ProcessPoolExecutor) -> None:
+        """Replace ``broken``, unless another batch in flight has replaced it already."""
+        with self.lock:
+            if self.executor is not broken:
+                return
+            broken.shutdown(cancel_futures=True)
+            self.executor = ProcessPoolExecutor(max_workers=self.workers,
+                                                mp_context=multiprocessing.get_context("spawn"))
 
 
 class _Shared:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -22,6 +22,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 
 from extractors.analysis import analyse_story
 from extractors.article import PageInput, extract_articles, worker_pool
@@ -275,18 +276,23 @@ def monitor_seed(
                         in_window, dropped, known, prefiltered, len(new))
             progress.stage(f"{seed.seed_id}: fetch, extract, load", len(new))
             todo = list(batches(new, settings.pipeline.batch_size))
-            # The next batch is fetched (network-bound, a worker thread) while this one is
-            # extracted (CPU-bound, the worker processes); one fetch at a time, so per-host
-            # bounds and pacing still hold.
-            pending = fetch_batch_task.submit(todo[0], settings.fetch) if todo else None
+            # Three stages overlap: batch k+1 is fetched (network, one fetch at a time so
+            # per-host bounds and pacing hold) and extracted (the worker processes) while
+            # batch k is loaded here, so the workers never wait for the warehouse or the
+            # network. At most two batches are extracting: bodies in memory stay bounded.
+            fetching = fetch_batch_task.submit(todo[0], settings.fetch) if todo else None
+            extracting: deque[tuple[list[Candidate], list[FetchResult], PrefectFuture]] = deque()
+            totals = load.BatchCounts(fetched=0, failed=0, loaded=0)
             for number, batch in enumerate(todo):
-                results = pending.result()
+                results = fetching.result()
                 if number + 1 < len(todo):
-                    pending = fetch_batch_task.submit(todo[number + 1], settings.fetch)
-                extracted = extract_batch_task(batch, results)
-                counts = load_batch_task(db, seed.seed_id, run_id, batch, results, extracted)
-                fetched, failed, loaded = fetched + counts.fetched, failed + counts.failed, loaded + counts.loaded
-                progress.advance(f"{seed.seed_id}: fetch, extract, load", len(batch))
+                    fetching = fetch_batch_task.submit(todo[number + 1], settings.fetch)
+                extracting.append((batch, results, extract_batch_task.submit(batch, results)))
+                while len(extracting) == 2 or (extracting and number + 1 == len(todo)):
+                    done, pages, extracted = extracting.popleft()
+                    totals = totals + load_batch_task(db, seed.seed_id, run_id, done, pages, extracted.result())
+                    progress.advance(f"{seed.seed_id}: fetch, extract, load", len(done))
+            fetched, failed, loaded = totals.fetched, totals.failed, totals.loaded
         progress.stage(f"{seed.seed_id}: judge, analyse")
         # Judging and analysis read only the seed's articles, the [judge] settings and the
         # user's aliases: when none changed since the last judged run, their rows stand.

@@ -39,6 +39,9 @@ class BatchCounts:
     failed: int  # article URLs whose final attempt failed
     loaded: int  # new article rows
 
+    def __add__(self, other: BatchCounts) -> BatchCounts:
+        return BatchCounts(self.fetched + other.fetched, self.failed + other.failed, self.loaded + other.loaded)
+
 
 @dataclass(frozen=True)
 class RunCounts:

@@ -445,3 +445,21 @@ def test_a_run_wide_pool_is_reused_across_batches_and_renewed_when_a_worker_dies
         assert _SHARED.pool.executor is not pool  # a broken pool is replaced for later batches
         assert run_in_processes(eval, ["3 + 4"], workers=2) == [7]
     assert _SHARED.pool is None
+
+
+def test_two_batches_in_flight_share_the_pool_and_a_dying_worker_renews_it_once():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from extractors.article import _SHARED, worker_pool
+
+    with worker_pool(2):
+        first = _SHARED.pool.executor
+        with ThreadPoolExecutor(2) as threads:
+            dying = threads.submit(run_in_processes, eval, ["__import__('os')._exit(3)", "7 - 2"], 2)
+            healthy = threads.submit(run_in_processes, eval, [f"{n} * 2" for n in range(20)], 2)
+            died, fine = dying.result(), healthy.result()
+        assert isinstance(died[0], BrokenProcessPool) and died[1] == 5
+        assert fine == [n * 2 for n in range(20)]  # chunks lost with the pool were run again
+        renewed = _SHARED.pool.executor
+        assert renewed is not first
+        assert run_in_processes(eval, ["3 + 4"], workers=2) == [7] and _SHARED.pool.executor is renewed
