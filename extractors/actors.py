@@ -42,23 +42,34 @@ _STATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "France": ("french", ("france", "paris", "elysee", "elysee palace", "french government",
                           "french president's office", "french presidency")),
     "United States": ("american", ("united states", "us", "u.s.", "usa", "america", "washington", "white house",
-                                   "us government", "biden administration", "us administration")),
+                                   "us government", "biden administration", "us administration", "pentagon",
+                                   "state department", "us state department")),
     "United Kingdom": ("british", ("united kingdom", "uk", "britain", "london", "downing street")),
     "Germany": ("german", ("germany", "berlin")),
     "Saudi Arabia": ("saudi", ("saudi arabia", "riyadh", "saudis")),
     "Iran": ("iranian", ("iran", "tehran")),
+    "Poland": ("polish", ("poland", "warsaw")),
+    "Italy": ("italian", ("italy", "rome")),
+    "Japan": ("japanese", ("japan", "tokyo")),
+    "Belarus": ("belarusian", ("belarus", "minsk")),
+    "Hungary": ("hungarian", ("hungary", "budapest")),
+    "Kazakhstan": ("kazakh", ("kazakhstan", "astana")),
     "Taiwan": ("taiwanese", ("taiwan", "taipei")),
     "India": ("indian", ("india", "new delhi")),
     "Turkey": ("turkish", ("turkey", "turkiye", "ankara")),
-    "European Union": ("european", ("european union", "eu", "brussels")),
+    "European Union": ("european", ("european union", "eu", "brussels", "european commission")),
     "NATO": ("nato", ("nato", "north atlantic treaty organization")),
     "United Nations": ("un", ("united nations", "un", "u.n.")),
 }
 _STATE_GROUPS = ("officials", "official", "diplomats", "diplomat", "authorities", "government", "leadership",
                  "side", "delegation", "negotiators", "effort", "efforts", "initiative", "position", "proposal",
-                 "plan", "mediation", "foreign office")
-_MINISTRIES = ("foreign ministry", "ministry of foreign affairs", "foreign affairs ministry", "foreign office",
-               "mfa")
+                 "plan", "mediation", "foreign office", "contribution", "stance", "readiness", "role", "presidency",
+                 "president's office", "presidential office", "embassy")
+_AGENT_GROUPS = frozenset({"officials", "diplomats", "authorities", "government", "leadership", "delegation",
+                           "negotiators", "presidency", "president's office", "presidential office", "embassy",
+                           "foreign office"})
+# ("foreign office" is a state group: "Germany's foreign office" acts for Germany)
+_MINISTRIES = ("foreign ministry", "ministry of foreign affairs", "foreign affairs ministry", "mfa")
 # Titles written before a name; absorbed into the mention ("President Xi", "Mr Zelensky").
 _TITLES = frozenset({
     "president", "premier", "prime", "minister", "chancellor", "king", "queen", "prince", "ambassador",
@@ -77,6 +88,10 @@ _NOT_NAMES = frozenset({
     "twitter", "state", "west", "western", "east", "eastern", "asia", "asian", "europe", "european", "union",
     "republic", "federation", "council", "security", "army", "forces", "party", "government", "palace",
     "eurasian", "crimea", "kremlin", "white", "said", "says", "told", "read", "more",
+    # articles of quoted French, German and Spanish ("„Die Gespräche waren offen“")
+    "die", "der", "das", "le", "la", "les", "el", "los", "las",
+    # sentence openers that are not first names ("Later Li said")
+    "later", "earlier", "then", "now", "yesterday", "today", "speaking", "having", "meeting",
     "reuters", "afp", "bloomberg", "xinhua", "tass", "cnn", "bbc", "ap",
     "sea", "ocean", "river", "gulf", "strait", "bay", "lake", "mountains", "street", "square", "bank", "fund",
     "charter", "nations", "capital", "corridor", "plan", "deal", "formula", "summit", "committee", "department",
@@ -169,17 +184,38 @@ class ActorTable:
         return list(cached)
 
     def _find(self, sentence: str) -> list[Mention]:
-        pairs = [m for match in _ROLE_PAIR.finditer(sentence) for m in self._role_pair(sentence, match)]
-        if pairs:
-            blank = _ROLE_PAIR.sub(lambda m: " " * len(m.group(0)), sentence)
+        return self._possessive_roles(sentence, self._find_plain(sentence))
+
+    def _possessive_roles(self, sentence: str, found: list[Mention]) -> list[Mention]:
+        """"China's strongman leader", "Ukraine's war hero president": a state's role holder, whatever
+        words stand between (tabloid epithets)."""
+        for match in _POSSESSIVE_ROLE.finditer(sentence):
+            canonical = self.aliases.get(fold(f"{match.group('state')} {match.group('role')}"))
+            if canonical is None or self.kinds.get(canonical) != "person":
+                continue
+            found = [m for m in found if not match.start() <= m.start < match.end()]
+            found.append(Mention(match.group(0), match.start(), match.end(), canonical, "person"))
+        return sorted(found, key=lambda m: m.start)
+
+    def _find_plain(self, sentence: str) -> list[Mention]:
+        resolved = [(match, self._role_pair(sentence, match)) for match in _ROLE_PAIR.finditer(sentence)]
+        resolved = [(match, pair) for match, pair in resolved if pair]
+        if resolved:
+            blank = sentence
+            for match, _pair in resolved:
+                blank = blank[: match.start()] + " " * (match.end() - match.start()) + blank[match.end() :]
+            pairs = [m for _match, pair in resolved for m in pair]
             return sorted(pairs + self._mentions(blank), key=lambda m: m.start)
         return self._mentions(sentence)
 
     def _role_pair(self, sentence: str, match: re.Match[str]) -> list[Mention]:
+        """"the Chinese and Ukrainian presidents": the two people; "French and German officials",
+        "the Saudi and Iranian foreign ministers" (no one the table knows): the two states."""
         out = []
         for group in ("a", "b"):
-            canonical = self.aliases.get(fold(f"{match.group(group)} {match.group('role')}"))
-            if canonical is not None:
+            canonical = self.aliases.get(fold(f"{match.group(group)} {match.group('role')}")) or \
+                _DEMONYM_STATES.get(match.group(group).lower())
+            if canonical is not None and canonical in self.kinds:
                 out.append(Mention(match.group(group), match.start(group), match.end(group), canonical,
                                    self.kinds[canonical]))
         return out if len(out) == 2 else []
@@ -200,8 +236,9 @@ class ActorTable:
                     continue
                 start, end = words[i][1], words[i + n - 1][2]
                 j = i
-                while j > 0 and folded[j - 1] in _TITLES and words[j - 1][0][:1].isupper():
-                    j -= 1
+                while j > 0 and (_is_title(words, folded, j - 1) or (
+                        folded[j - 1] == "of" and j > 1 and _is_title(words, folded, j - 2))):
+                    j -= 1  # "Secretary of State Antony Blinken": a title may run across "of"
                     start = words[j][1]
                 out.append(Mention(sentence[start:end], start, end, canonical, self.kinds[canonical]))
                 i += n
@@ -216,19 +253,42 @@ class ActorTable:
                 sorted(self.aliases.items())]
 
 
+def _is_title(words: list[tuple[str, int, int]], folded: list[str], i: int) -> bool:
+    """A capitalised title word ("President", "Secretary") at position ``i``."""
+    return folded[i] in _TITLES and words[i][0][:1].isupper()
+
+
 def _merge_adjacent(sentence: str, mentions: list[Mention]) -> list[Mention]:
     """"Chinese President Xi Jinping" is one mention, not a role phrase and a name side by side."""
     merged: list[Mention] = []
     for m in mentions:
         last = merged[-1] if merged else None
         gap = sentence[last.end : m.start].strip() if last is not None else "-"
-        if last is not None and not gap and (last.canonical == m.canonical or m.kind == "person"):
+        if last is not None and (not gap or _title_words(gap) and last.kind != "person") and (
+                last.canonical == m.canonical or m.kind == "person"):
             # "Chinese President Xi Jinping"; "Russian foreign ministry spokeswoman Maria Zakharova" is her;
             # "his Chinese counterpart Qin Gang" is Qin Gang, whoever the role phrase alone would name
             merged[-1] = Mention(sentence[last.start : m.end], last.start, m.end, m.canonical, m.kind)
         else:
             merged.append(m)
     return merged
+
+
+# Words of a lower-case job title between an institution and a name ("EU foreign policy chief Josep Borrell").
+_TITLE_MODIFIERS = frozenset({"policy", "affairs", "national", "security", "council", "presidential", "press",
+                              "top", "chief", "political", "foreign", "ministry"})
+
+
+def _title_words(gap: str) -> bool:
+    """Whether ``gap`` is a lower-case title ending in a title noun ("foreign policy chief", "spokesman")."""
+    words = gap.split()
+    return 0 < len(words) <= 4 and all(w.islower() and (w in _TITLES or w in _TITLE_MODIFIERS) for w in words) \
+        and words[-1] in _TITLES
+
+
+def demonym_state(word: str) -> str | None:
+    """The state a demonym names ("Ukrainian" -> Ukraine), or None."""
+    return _DEMONYM_STATES.get(word.lower())
 
 
 def builtin_table() -> ActorTable:
@@ -244,16 +304,25 @@ def builtin_table() -> ActorTable:
         demonym = _STATES.get(state, ("", ()))[0]
         for phrase in _role_phrases(demonym, role.lower(), state) + [f"{state} {role.lower()}"]:
             roles.setdefault(fold(phrase), []).append(canonical)
-        if "envoy" in role or "representative" in role:
-            roles.setdefault(fold(f"{demonym} envoy"), []).append(canonical)
-    for phrase, names in roles.items():
+        if "envoy" in role or "representative" in role:  # "the Chinese envoy", "Beijing's envoy"
+            for owner in (demonym, *_STATES.get(state, ("", ()))[1][:2]):
+                roles.setdefault(fold(f"{owner} envoy"), []).append(canonical)
+    presidents = {name for name, _state, role in KNOWN_ACTORS if role == "president"}
+    for phrase, listed in roles.items():
+        names = list(dict.fromkeys(listed))  # one entry may list a phrase twice ("Russia president")
         if len(names) == 1:  # a role two entries share (two foreign ministers in turn) names no one
             table.add(phrase, names[0], "person", "builtin")
+        elif phrase.endswith(("leader", "head of state")) and len(set(names) & presidents) == 1:
+            # "the Chinese leader" is the president, not the premier
+            table.add(phrase, next(n for n in names if n in presidents), "person", "builtin")
     for state, (demonym, names) in _STATES.items():
         for name in names:
             table.add(name, state, "state", "builtin")
         for group in _STATE_GROUPS:  # "French diplomats", "Chinese officials", "the German side"
             table.add(f"{demonym} {group}", state, "state", "builtin")
+            if group in _AGENT_GROUPS:  # "France's presidency said" (not "Beijing's efforts", which is no agent)
+                for name in names[:2]:
+                    table.add(f"{name} {group}", state, "state", "builtin")
         for ministry in _MINISTRIES:
             canonical = f"{demonym.capitalize()} Foreign Ministry" if demonym.isalpha() else f"{state} Foreign Ministry"
             table.add(f"{demonym} {ministry}", canonical, "organisation", "builtin")
@@ -269,15 +338,38 @@ def build_table(texts: Iterable[str], corrections: Mapping[str, str] | None = No
     """The built-in table, then the people each text introduces (earlier texts' spellings win),
     then the user's corrections (alias -> canonical name), which override everything."""
     table = base if base is not None else builtin_table()
+    texts = list(texts)
     for text in texts:
         learn_people(table, text)
+    _disambiguate_surnames(table, texts)
     for alias, canonical in (corrections or {}).items():
         table.add(alias, canonical, table.kinds.get(canonical, "person"), "user", override=True)
     return table
 
 
+def _disambiguate_surnames(table: ActorTable, texts: list[str]) -> None:
+    """A surname two dictionary entries share ("Li": Li Qiang, premier; Li Hui, special envoy) names
+    the one whose role the texts speak of, when only one's is: a story about "a special envoy" means
+    the envoy when it later says "Li"."""
+    lowered = " ".join(texts).lower()
+    by_surname: dict[str, list[tuple[str, str]]] = {}
+    for name, _state, role in KNOWN_ACTORS:
+        by_surname.setdefault(fold(_short_form(name)), []).append((name, role.lower()))
+    for surname, entries in by_surname.items():
+        if len(entries) < 2 or surname in table.aliases:
+            continue
+        named = [name for name, role in entries if re.search(rf"\b{re.escape(role)}\b", lowered)]
+        if len(named) == 1:
+            # (recorded as built-in, so an article that introduces the other one still takes it)
+            table.add(surname, table.canonical(named[0]) or named[0], "person", "builtin")
+
+
 _ROLE_PAIR = re.compile(r"\b(?P<a>[A-Z][a-z]+)\s+and\s+(?P<b>[A-Z][a-z]+)\s+(?P<role>president|leader|prime minister|"
-                        r"foreign minister)s\b")
+                        r"foreign minister|minister|official|diplomat|negotiator|government)s\b")
+_POSSESSIVE_ROLE = re.compile(r"\b(?P<state>[A-Z][a-z]+)['’]s\s+(?:[a-z][\w-]*\s+){1,2}?(?P<role>leader|president|"
+                              r"prime\s+minister|premier|foreign\s+minister|chancellor)\b")
+_DEPUTY_MINISTER = re.compile(r"(?:Vice|Deputy|First\s+Deputy)\s+Foreign\s+Minister$", re.IGNORECASE)
+_DEMONYM_STATES = {demonym: state for state, (demonym, _names) in _STATES.items()}
 _ROLE_INTRO = re.compile(
     r"\b(?P<demonym>[A-Z][a-z]+)(?:['’]s)?\s+(?P<role>(?:[A-Z][a-z]+\s+){0,2}?(?:President|Prime Minister|Premier|"
     r"Foreign Minister|Chancellor|[Aa]mbassador(?:\s+to\s+[A-Z][a-z]+)?|[Ee]nvoy|[Ss]pokes(?:man|woman|person)))"
@@ -292,6 +384,12 @@ def learn_people(table: ActorTable, text: str) -> None:
         if name is None:
             continue
         state = table.aliases.get(fold(match.group("demonym")))
+        home = state or _DEMONYM_STATES.get(match.group("demonym").lower())
+        ministry = table.canonical(f"{home} foreign ministry") if home else None
+        if ministry and _DEPUTY_MINISTER.match(match.group("role")) and fold(name) not in table.aliases:
+            # A vice or deputy foreign minister acts for the ministry, as event coders code them.
+            table.add(name, ministry, "organisation", "learned")
+            continue
         canonical = _add_person(table, name)
         if state is not None and table.kinds.get(state) == "state":
             table.affiliations.setdefault(canonical, state)
@@ -322,6 +420,8 @@ def _person_name(candidate: str) -> str | None:
         words = words[1:]
     if not 2 <= len(words) <= 3:
         return None
+    if all(w.isupper() for w in words):  # a headline in capitals ("XI FINALLY PICKS UP THE PHONE")
+        return None
     if any(w.lower().removesuffix("'s").removesuffix("’s") in _NOT_NAMES or not _CAPITALISED.match(w)
            for w in words):
         return None
@@ -347,6 +447,11 @@ def _add_person(table: ActorTable, name: str, source: str = "learned", short: bo
     key = fold(name)
     canonical = table.aliases.get(key)
     if canonical is not None:
+        short = fold(_short_form(canonical))
+        if source != "builtin" and table.kinds.get(canonical) == "person" and table.sources.get(short, "builtin") == \
+                "builtin" and table.aliases.get(short) != canonical:
+            # a text naming "Li Qiang" in full means him by "Li", whichever "Li" the dictionary guessed
+            table.add(short, canonical, "person", source, override=True)
         return canonical
     surname = _short_form(name)
     existing = table.aliases.get(fold(surname))

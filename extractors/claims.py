@@ -48,7 +48,7 @@ VerdictKind = Literal["supports", "differs"]
 MIN_SHARED_CONTEXT = 3
 MIN_SHARED_CONTEXT_SHARE = 0.3
 # A statement claim is echoed when this share of its content words is in the article's sentence.
-STATEMENT_OVERLAP = 0.5
+STATEMENT_OVERLAP = 0.6
 # Event types whose direction does not matter: a call between A and B is a call between B and A.
 SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 
@@ -56,20 +56,36 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(("zero", "one", "two", "three", "fou
                                              "nine", "ten", "eleven", "twelve"))} | {"a": 1, "an": 1, "half": 0.5}
 _UNITS = r"(?P<unit>minute|hour|day|week|month|year|point)s?"
 _NUMBER = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|{'|'.join(_NUMBER_WORDS)})[\s-]+{_UNITS}\b", re.IGNORECASE)
-_FIRST = re.compile(r"\bfirst\s+(?:time|call|contact|conversation|talks|direct|phone|known|since)\b|\bfor the first\b",
-                    re.IGNORECASE)
-_NOT_FIRST = re.compile(r"\b(?:not\s+(?:the|their)\s+first|second\s+(?:call|time|conversation)|again|"
+# "the first call", "was the first between the two leaders", "had not spoken once since the invasion"
+_FIRST = re.compile(r"\bfirst\s+(?:time|call|contact|conversation|talks|direct|phone|known|since)\b|\bfor the first\b|"
+                    r"\b(?:was|is|marked|it\s+was)\s+(?:the|their)\s+first\b|\bthe\s+first\s+(?:between|since)\b|"
+                    r"\b(?:had|have|has)\s+(?:not|never)\s+(?:once\s+)?(?:spoken|talked|met)\b", re.IGNORECASE)
+# "again" only as the contact's own adverb ("spoke again"), not "was on display again this week when ..."
+_NOT_FIRST = re.compile(r"\b(?:not\s+(?:the|their)\s+first|second\s+(?:call|time|conversation)|"
+                        r"(?:spoke|spoken|talked|met|called|rang|phoned|speak|talk)(?:\s+\w+){0,3}?\s+again|"
                         r"previously\s+spoke|had\s+(?:already\s+)?spoken|last\s+spoke|another\s+call)\b",
                         re.IGNORECASE)
+_DENIED_FIRST = re.compile(r"\bnot\s+(?:the|their)\s+first\b", re.IGNORECASE)
 _INITIATOR = (
     re.compile(r"\b(?:initiated|requested|sought|proposed|arranged)\s+by\s+(?P<who>[^,.;]{2,60})", re.IGNORECASE),
     re.compile(r"\bat\s+the\s+(?:request|initiative|invitation|behest)\s+of\s+(?P<who>[^,.;]{2,60})", re.IGNORECASE),
     re.compile(r"\bat\s+(?P<who>[^,.;]{2,40}?)['’]s\s+(?:request|initiative|invitation)", re.IGNORECASE),
     re.compile(r"\b(?P<who>[A-Z][^,.;]{1,60}?)\s+(?:had\s+)?(?:initiated|requested|sought|asked\s+for|proposed)\s+"
-               r"(?:the|a|this)\s+(?:call|conversation|talks)", re.IGNORECASE),
+               r"(?:the|a|this|[\w]+['’]s)\s+(?:phone\s+|telephone\s+)?(?:call|conversation|talks)", re.IGNORECASE),
+    # "It was Beijing that reached out first", "Beijing reached out to Kyiv"
+    re.compile(r"\bit\s+was\s+(?P<who>[^,.;]{2,40}?)\s+(?:that|who)\s+(?:had\s+)?(?:reached\s+out|initiated|"
+               r"requested|asked\s+for|proposed|picked\s+up\s+the\s+phone)", re.IGNORECASE),
+    re.compile(r"\b(?P<who>[A-Z][^,.;]{1,60}?)\s+(?:had\s+)?reached\s+out\b", re.IGNORECASE),
+    # "a conversation that Kyiv had requested"
+    re.compile(r"\b(?:call|conversation|talks)\s+(?:that|which)\s+(?P<who>[^,.;]{2,40}?)\s+(?:had\s+)?(?:requested|"
+               r"initiated|sought|proposed|asked\s+for|arranged)\b", re.IGNORECASE),
 )
+# Patterns whose initiator is the subject before the verb: the mention nearest the verb is it
+# ("The Chinese side said that Kyiv had asked for the call" -> Kyiv).
+_SUBJECT_INITIATOR = frozenset({3, 5})
 _STOP = frozenset("the a an and or of to in on at for with by from as that this is was were be been has have had "
-                  "will would its his her their it he she they said says told also after before since about "
+                  "will would its his her their it he she they said says told also after before since about are "
+                  "remain remained "
                   "during phone call conversation time first".split())
 
 
@@ -180,6 +196,17 @@ def _judge(claim: Claim, events: list[Event], sentences: list[str], quotes: Sequ
         if claim.kind == "event":
             if same:
                 return Verdict(claim.claim_id, "supports", same[0].sentence)
+            if claim.event_type == "SUPPORT":  # "Paris declined to say whether it supported ..."
+                withheld = [s for s in sentences if _WITHHELD_SUPPORT.search(s) and any(
+                    actors.side(m.canonical) == actors.side(claim.actor or "") for m in actors.mentions(s))]
+                if withheld:
+                    return Verdict(claim.claim_id, "differs", withheld[0])
+            if claim.event_type == "COOPERATE" and claim.target:  # the same side's ambassador sent elsewhere
+                other = [e for e in events if e.event_type == "COOPERATE" and e.target is not None
+                         and actors.side(e.actor) == actors.side(claim.actor or "")
+                         and actors.side(e.target) != actors.side(claim.target)]
+                if other:
+                    return Verdict(claim.claim_id, "differs", other[0].sentence)
             if claim.mode == "visit":  # the same envoy or visit sent elsewhere
                 other = [e for e in events if e.event_type == claim.event_type and e.mode == "visit"
                          and actors.side(e.actor) == actors.side(claim.actor or "") and e.target is not None]
@@ -194,10 +221,11 @@ def _judge(claim: Claim, events: list[Event], sentences: list[str], quotes: Sequ
             return Verdict(claim.claim_id, "differs", dated[0].sentence) if dated else None
         if claim.kind == "first":
             for sentence in _sentences_about(claim, same, sentences, actors):
+                # "the first time the pair had spoken": "had spoken" denies nothing next to "first"
+                if _FIRST.search(sentence) and not _DENIED_FIRST.search(sentence):
+                    return Verdict(claim.claim_id, "supports", sentence)
                 if _NOT_FIRST.search(sentence):
                     return Verdict(claim.claim_id, "differs", sentence)
-                if _FIRST.search(sentence):
-                    return Verdict(claim.claim_id, "supports", sentence)
             return None
         for sentence in sentences:  # initiator
             for who in _initiators(sentence, actors):
@@ -221,7 +249,8 @@ def _judge(claim: Claim, events: list[Event], sentences: list[str], quotes: Sequ
         shared = len(_content(sentence) & claim.context) / len(claim.context)
         if shared >= STATEMENT_OVERLAP and any(actors.side(m.canonical) == actors.side(claim.actor or "")
                                                for m in actors.mentions(sentence)):
-            return Verdict(claim.claim_id, "supports", sentence)
+            differs = "only" in claim.context and _NOT_ONLY.search(sentence)
+            return Verdict(claim.claim_id, "differs" if differs else "supports", sentence)
     for quote in quotes:
         if quote.speaker and actors.side(quote.speaker) == actors.side(claim.actor or "") and claim.context and len(
                 _content(quote.quote) & claim.context) / len(claim.context) >= STATEMENT_OVERLAP:
@@ -229,8 +258,24 @@ def _judge(claim: Claim, events: list[Event], sentences: list[str], quotes: Sequ
     return None
 
 
+# Backing withheld: "declined to say whether it supported", "refused to back", "did not endorse".
+_WITHHELD_SUPPORT = re.compile(r"\b(?:declined|refused|declines|refuses)\s+to\s+(?:say\s+whether\s+\w+\s+)?"
+                               r"(?:back(?:ed|s)?|support(?:ed|s)?|endorse[ds]?)\b|\b(?:did|does|would)\s+not\s+"
+                               r"(?:back|support|endorse)\b", re.IGNORECASE)
+# Modes of one contact: a visit and a meeting can be one trip; a phone call is neither.
+_MODE_FAMILY = {"phone": "phone", "visit": "in person", "meeting": "in person", "third-party": "third-party"}
+
+
 def _same_event(claim: Claim, event: Event, actors: ActorTable) -> bool:
     if event.event_type != claim.event_type:
+        return False
+    # the envoy's trip is not the call, though both are CONSULT between China and Ukraine
+    if claim.mode and event.mode and _MODE_FAMILY.get(claim.mode) != _MODE_FAMILY.get(event.mode):
+        return False
+    # a trip needs an in-person report: "Xi told Zelensky" (no channel) is not the envoy's visit
+    if claim.mode == "visit" and event.mode is None:
+        return False
+    if _other_people(claim, event, actors):
         return False
     mine = (actors.side(claim.actor or ""), actors.side(claim.target or "") if claim.target else None)
     theirs = (actors.side(event.actor), actors.side(event.target) if event.target else None)
@@ -241,31 +286,58 @@ def _same_event(claim: Claim, event: Event, actors: ActorTable) -> bool:
     return mine[0] == theirs[0] and (mine[1] is None or theirs[1] is None or mine[1] == theirs[1])
 
 
+# A sentence that goes on about the previous one's event: "It was the first conversation ...".
+_SAME_SUBJECT = re.compile(r"\s*(?:It|This|That|The\s+(?:call|conversation|talks|meeting|contact))\b")
+
+
+def _other_people(claim: Claim, event: Event, actors: ActorTable) -> bool:
+    """Both name people, and not the same ones: the foreign ministers' call is not the presidents' call,
+    though both are between Kyiv and Beijing."""
+    def people(*names: str | None) -> set[str]:
+        return {n for n in names if n and actors.kinds.get(n) == "person"}
+    mine, theirs = people(claim.actor, claim.target), people(event.actor, event.target)
+    return len(mine) == 2 and len(theirs) == 2 and mine != theirs
+
+
 def _sentences_about(claim: Claim, same: list[Event], sentences: list[str], actors: ActorTable) -> list[str]:
     """Sentences reporting the claim's event: those the event was coded from and the sentence after
-    each ("It was not their first contact."), then any naming both sides."""
+    each when it names no one else ("It was not their first contact."), then any naming both sides,
+    then "It was the first time the pair had spoken" after a sentence naming one side."""
     found = []
+    sides = {actors.side(claim.actor or ""), actors.side(claim.target or "")} - {""}
     for e in same:
         found.append(e.sentence)
         if e.sentence in sentences:
             after = sentences.index(e.sentence) + 1
-            if after < len(sentences) and not actors.mentions(sentences[after]):
+            if after < len(sentences) and ({actors.side(m.canonical) for m in actors.mentions(sentences[after])}
+                                           <= sides or _SAME_SUBJECT.match(sentences[after])):
                 found.append(sentences[after])
-    sides = {actors.side(claim.actor or ""), actors.side(claim.target or "")} - {""}
     for sentence in sentences:
         named = {actors.side(m.canonical) for m in actors.mentions(sentence)}
         if sides and sides <= named and sentence not in found:
             found.append(sentence)
+    if same:
+        for before, sentence in zip(sentences, sentences[1:], strict=False):
+            if _SAME_SUBJECT.match(sentence) and sentence not in found and sides & {
+                    actors.side(m.canonical) for m in actors.mentions(before)}:
+                found.append(sentence)
     return found
 
 
+# "did not say who had proposed the call", "declined to say which side requested it": no initiator named
+_UNSAID = re.compile(r"\b(?:not|declined\s+to|refused\s+to)\s+(?:say|disclose|confirm|reveal)\s+(?:who|which)\b",
+                     re.IGNORECASE)
+
+
 def _initiators(sentence: str, actors: ActorTable) -> list[str]:
-    found = []
-    for pattern in _INITIATOR:
+    found: list[str] = []
+    if _UNSAID.search(sentence):
+        return found
+    for number, pattern in enumerate(_INITIATOR):
         for match in pattern.finditer(sentence):
             mentions = actors.mentions(match.group("who"))
             if mentions:
-                found.append(mentions[0].canonical)
+                found.append(mentions[-1 if number in _SUBJECT_INITIATOR else 0].canonical)
     return found
 
 
@@ -299,8 +371,22 @@ def _reported_statements(sentence: str, actors: ActorTable) -> list[Claim]:
                   f"{who} said that {match.group('what')}", sentence, actor=who, context=words)]
 
 
+# Paraphrase classes: outlets say "talks", "sole way", "conflict" for the seed's "negotiations",
+# "only solution", "war". Each word stands for its class's first member.
+_SYNONYMS = {w: group[0] for group in (
+    ("negotiations", "negotiation", "negotiate", "negotiating", "talks", "dialogue", "dialogues"),
+    ("only", "sole", "single", "lone"),
+    ("way", "solution", "path", "paths", "route", "option", "means", "avenue"),
+    ("war", "conflict", "crisis", "fighting"),
+) for w in group}
+# "one of several possible paths", "not the only way": the same words denying the claim's "only".
+_NOT_ONLY = re.compile(r"\b(?:one\s+of\s+(?:several|many|a\s+number\s+of|the)|not\s+the\s+only|"
+                       r"among\s+(?:several|many))\b", re.IGNORECASE)
+
+
 def _content(text: str) -> frozenset[str]:
-    return frozenset(w for w in (fold(t) for t in tokens(text)) if len(w) > 2 and w not in _STOP)
+    words = (fold(t) for t in tokens(text))
+    return frozenset(_SYNONYMS.get(w, w) for w in words if len(w) > 2 and w not in _STOP)
 
 
 def event_key(actor: str | None, event_type: str | None, target: str | None, actors: ActorTable,

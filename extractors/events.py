@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from extractors.actors import ActorTable, Mention
+from extractors.actors import ActorTable, Mention, demonym_state
 from extractors.event_dates import DateBasis, EventDate, resolve_date, resolve_event_date
 from extractors.plover import ACCUSATION, HYPOTHETICAL, MEETING, NEGATION, PHONE, TRIGGERS, VISIT, Trigger
 from extractors.quotes import Quote, extract_quotes
@@ -35,10 +35,15 @@ _PLACED = {"CONSULT": True, "ASSAULT": True, "MOBILIZE": True, "AID": False, "AC
            "REQUEST": False, "REJECT": False, "THREATEN": False, "AGREE": False, "COOPERATE": False}
 # Nouns whose possessor is the actor: "the Chinese envoy's visit to Kyiv", "Kyiv's choice of ... as ambassador".
 _OWNED = re.compile(r"(?:(?:phone\s+|telephone\s+)?(?:call|conversation|talks)|visit|trip|tour|meeting|appointment|"
-                    r"choice|nomination|criticism)\b")
+                    r"choice|nomination|criticism|new\s+ambassador)\b")
 _JOINED = re.compile(r"\s+and\s+(?:his|her|their|its)?\s*")
-_TRAILING_ATTRIBUTION = re.compile(r",\s+(?:[\w'’.-]+\s+){1,6}?(?:said|says|told\s+\w+|added|confirmed|announced)"
-                                   r"(?:\s+on\s+\w+|\s+in\s+a\s+statement)?[^,“\"]{0,40}[.!?]?[”\"]?\s*$")
+# "..., Kuleba said on Saturday, responding to reports of ...": a participle clause may follow the
+# attribution; "..., as its ambassador was announced by Zelensky" is a passive, not an attribution.
+_TRAILING_ATTRIBUTION = re.compile(r",\s+(?:[\w'’.-]+\s+){1,6}?(?<!was\s)(?<!were\s)(?<!been\s)(?<!is\s)"
+                                   r"(?:said|says|told\s+\w+|added|confirmed|announced)"
+                                   r"(?:\s+on\s+\w+|\s+in\s+a\s+statement)?[^,“\"]{0,40}"
+                                   r"(?:,\s+(?:responding|adding|speaking|referring|writing|citing|saying)\b[^“\"]*?)?"
+                                   r"[.!?]?[”\"]?\s*$")
 _REFERENCE = re.compile(r"\b(?:the|this|that|these|those|during|after|before|since)\s+(?:\w+\s+)?$")
 _NOUN_TRIGGER = re.compile(r"(?:visit|trip|tour|talks|meeting|call|conversation)\b")
 # Reported opinion about events, not events: "Analysts said the choice ... signalled"
@@ -47,15 +52,60 @@ _COMMENTARY = re.compile(r"\b(?:analysts?|experts?|observers?|commentators?|crit
 _SAME_DAY = re.compile(r"\b(?:that|the\s+same)\s+day\b")
 _PRONOUN_SUBJECT = re.compile(r"^\s*(?:He|She|It|They)\b")
 _REPORTING = re.compile(r"\b(?:said|says|told\s+(?:reporters|journalists|the\s+\w+|\w+)|stated|announced|added|"
-                        r"confirmed|reported)\s+(?:that\s+)?", re.IGNORECASE)
+                        r"confirmed|reported|saying|claiming|insisting|arguing)\s+(?:that\s+)?", re.IGNORECASE)
 _ASKING = re.compile(r"\b(?:urged|urges|pressed|presses|asked|asks|called\s+on|calls\s+on|invited|"
                      r"encouraged|refused|refuses|declined|declines)\b")
 _INTENT = re.compile(r"\b(?:decision|decided|plan|plans|planned|offer|offered|readiness|ready|willingness|willing|"
                      r"bid|efforts?|attempts?|intention|intends|move|agreed|agree|agrees|pledged|promised|vowed)"
                      r"(?:\s+\w+){0,2}\s+to\s+$")
+# "promised to send an envoy", "Ukraine's decision to appoint an ambassador": the pledge or decision
+# is the event (a planned trip, an appointment), dated as a plan
+_PLEDGE = re.compile(r"\b(?P<word>decided|promised|pledged|vowed|offered|planned|intends|decision|offer|plans?|"
+                     r"intention)(?:\s+\w+){0,2}\s+to\s+$")
+
+
+def _object_of_trigger(lowered: str, start: int) -> bool:
+    """Whether another event's verb governs the noun phrase just before ``start``."""
+    window = max(0, start - 40)
+    for trigger in TRIGGERS:
+        if trigger.pattern.pattern.startswith(r"\b(?:call|conversation|talks)"):
+            continue
+        for match in trigger.pattern.finditer(lowered, window, start):
+            if re.fullmatch(r"\s+(?:the|a|an|their|its|his|her)\s+(?:[\w-]+\s+)?", lowered[match.end() : start]):
+                return True
+    return False
+
+
+def _pledged(trigger: Trigger, lowered: str, start: int) -> bool:
+    """Whether a trip or appointment is pledged or decided here. A noun ("welcomed China's decision to
+    send an envoy") after another act in the sentence is that act's object, not a new event."""
+    if not (trigger.event_type == "COOPERATE" or trigger.mode == "visit"):
+        return False
+    match = _PLEDGE.search(lowered[max(0, start - 60) : start])
+    if match is None:
+        return False
+    if match.group("word") in _PLEDGE_VERBS:
+        return True
+    return not any(t.pattern.search(lowered, 0, start) for t in TRIGGERS if t.event_type in _STATEMENT_TYPES)
+
+
+_PLEDGE_VERBS = frozenset({"decided", "promised", "pledged", "vowed", "offered", "planned", "intends"})
 # "will send", "is to visit": a plan, whose date is not the day of the report
 _FUTURE = re.compile(r"\b(?:will|would|shall|plans?\s+to|planning\s+to|is\s+to|are\s+to|set\s+to|going\s+to|"
-                     r"expected\s+to|due\s+to)(?:\s+\w+){0,2}\s*$")
+                     r"expected\s+to|due\s+to|preparing\s+to|prepares\s+to|intends\s+to|aims\s+to|hopes\s+to)(?:\s+\w+){0,2}\s*$")
+# Types whose event is a statement: in reported speech ("Peskov said Moscow valued ...") the speaker
+# acts, on the day they spoke, even in the future of the past ("Washington would welcome ...").
+_STATEMENT_TYPES = frozenset({"SUPPORT", "REJECT", "ACCUSE", "REQUEST", "THREATEN"})
+# "without naming China": a mention the actor pointedly leaves out is no target.
+_WITHOUT = re.compile(r"\bwithout\s+\w+ing\s+(?:\w+\s+)?$")
+# "During his state visit to China, Macron ...": a possessive pronoun's visit is the main subject's.
+_OWN_VISIT = re.compile(r"\b(?:during|on|in|after|before|since|at|ahead\s+of)\s+(?:his|her|their|its)\s+"
+                        r"(?:\w+\s+){0,2}$")
+# A complement clause with its own subject: "..., and that Berlin would welcome", "a suggestion that the Elysee denied".
+_THAT = re.compile(r"\bthat\s+(?:the\s+)?")
+# A new clause after "; " or ", but": unless its first word is a verb or auxiliary (the subject is shared).
+_NEW_CLAUSE = re.compile(r"(?:;|,\s+but)\s+(?!(?:did|does|do|was|were|is|are|has|had|have|would|will|could|"
+                         r"also|then|later|not|never)\b)(?![a-z]+ed\b)")
 _FIRST_PERSON_START = re.compile(r"\s*(?:I|We)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|my|My|our|Our|us|me|you|your)\b")
 
@@ -131,14 +181,20 @@ def _sentence_events(sentence: str, published: date | None, actors: ActorTable,
             if NEGATION.search(before) or HYPOTHETICAL.search(before):
                 continue
             # "during the visit", "the talks were open": a reference to an event, not a report of one
-            if trigger.event_type == "CONSULT" and _REFERENCE.search(before) and _NOUN_TRIGGER.match(lowered, start):
+            # ("The conversation on Wednesday between Xi and Zelensky", "follows the phone call between A
+            # and B" report it, unless it is another act's object: "mediated the talks between A and B")
+            # ("During his visit to India, Scholz ..." is his visit, told in passing: not a reference)
+            if trigger.event_type == "CONSULT" and _REFERENCE.search(before) and _NOUN_TRIGGER.match(lowered, start) \
+                    and not (trigger.mode == "visit" and _OWN_VISIT.search(before)) \
+                    and not (lowered[start:end].endswith("between") and not _object_of_trigger(lowered, start)):
                 continue
             # "accused Kyiv of turning down": the accusation's content, not a second event
             if re.search(r"\bof\s+$", before):
                 continue
             # "urged Xi to talk to Zelensky", "China's decision to send an envoy", "agreed to reopen":
             # what was asked, decided or agreed is not a second event
-            if re.search(r"\bto\s+$", before) and (_INTENT.search(before) or (
+            pledged = _pledged(trigger, lowered, start)
+            if re.search(r"\bto\s+$", before) and not pledged and (_INTENT.search(before) or (
                     trigger.event_type == "CONSULT" and _ASKING.search(lowered[:start]))):
                 continue
             pair = _actors(trigger, sentence, start, end, mentions, actors, pronoun)
@@ -147,20 +203,78 @@ def _sentence_events(sentence: str, published: date | None, actors: ActorTable,
             actor, target = pair
             taken.append((start, end, (trigger.event_type, trigger.mode)))
             mode = _mode(trigger, lowered)
-            if _FUTURE.search(before):
+            reported = trigger.event_type in _STATEMENT_TYPES and _REPORTING.search(lowered[:start])
+            if (_FUTURE.search(before) or pledged) and not reported:
                 day = EventDate(published, "published")
             else:
                 day = when if carried else resolve_event_date(sentence, start, end, published)
-            found.append(Event(
-                actor=actor.canonical, event_type=trigger.event_type, mode=mode,
-                target=target.canonical if target else None, event_date=day.day, date_basis=day.basis,
-                location=_location(sentence, end, actors) if _PLACED.get(trigger.event_type, True) and
-                mode not in ("phone", "third-party") else None,
-                sentence=sentence, trigger=sentence[start:end],
-            ))
+            # "urged French and German officials": one event per joined target
+            second = _coordinated(sentence, target, mentions) if target is not None and \
+                trigger.event_type in _STATEMENT_TYPES else None
+            for each in (target, second) if second is not None else (target,):
+                found.append(Event(
+                    actor=actor.canonical, event_type=trigger.event_type, mode=mode,
+                    target=each.canonical if each else None, event_date=day.day, date_basis=day.basis,
+                    location=_location(sentence, end, actors) if _PLACED.get(trigger.event_type, True) and
+                    mode not in ("phone", "third-party") else None,
+                    sentence=sentence, trigger=sentence[start:end],
+                ))
     if not any(e.event_type == "ACCUSE" for e in found):
         found.extend(_reported_accusation(sentence, mentions, when, actors))
+    found.extend(_received_in_places(sentence, mentions, when, actors, found))
+    found.extend(_participle_meeting(sentence, mentions, published, found))
     return _dedupe(found, actors), context
+
+
+# "The call was welcomed in Kyiv and, more guardedly, in Washington": a passive with no agent whose
+# places are the reacting governments.
+_PASSIVE_IN_PLACE = re.compile(r"\b(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:\w+ly\s+)?"
+                               r"(?P<verb>welcomed|praised|hailed|applauded|critici[sz]ed|condemned|rejected|"
+                               r"dismissed)\s+in\s+")
+_REACTIONS = {"welcomed": "SUPPORT", "praised": "SUPPORT", "hailed": "SUPPORT", "applauded": "SUPPORT",
+              "criticised": "ACCUSE", "criticized": "ACCUSE", "condemned": "ACCUSE", "rejected": "REJECT",
+              "dismissed": "REJECT"}
+
+
+def _received_in_places(sentence: str, mentions: list[Mention], when: EventDate, actors: ActorTable,
+                        found: list[Event]) -> list[Event]:
+    """Each state named "in <place>" after an agentless passive reaction acts; the subject's actor
+    (if any) is the target. A person "welcomed in Moscow" was received, not backed: no event here."""
+    match = _PASSIVE_IN_PLACE.search(sentence)
+    if match is None or re.search(r"\bby\b", sentence[match.end() :].split(".")[0]):
+        return []
+    subject = [m for m in mentions if m.end <= match.start()]
+    if any(m.kind == "person" for m in subject):
+        return []
+    clause_end = re.search(r"[;.]|,\s+(?:but|while|which|who)\b", sentence[match.end() :])
+    stop = match.end() + (clause_end.start() if clause_end else len(sentence))
+    places = [m for m in mentions if match.end() - 4 <= m.start < stop and actors.kinds.get(m.canonical) == "state"
+              and re.search(r"\bin\s+$", sentence[max(0, m.start - 4) : m.start])]
+    kind = _REACTIONS[match.group("verb").replace("criticized", "criticised")]
+    target = subject[0].canonical if subject else None
+    return [Event(m.canonical, kind, None, target, when.day, when.basis, None, sentence, match.group(0).strip())
+            for m in places if not any(e.actor == m.canonical and e.event_type == kind for e in found)]
+
+
+# "Meeting in Beijing on Thursday, the Saudi and Iranian foreign ministers agreed ...": the opening
+# participle is a meeting (or call) of the clause's joined subjects.
+_OPENING_PARTICIPLE = re.compile(r"^\s*(?:Meeting|Speaking|Talking)\b(?P<how>[^,]{0,80}),\s+(?:the\s+)?")
+
+
+def _participle_meeting(sentence: str, mentions: list[Mention], published: date | None,
+                        found: list[Event]) -> list[Event]:
+    match = _OPENING_PARTICIPLE.match(sentence)
+    if match is None or any(e.event_type == "CONSULT" for e in found):
+        return []
+    subjects = [m for m in mentions if m.start >= match.end()][:2]
+    if len(subjects) < 2 or subjects[0].start != match.end() or not _JOINED.fullmatch(
+            sentence[subjects[0].end : subjects[1].start]):
+        return []
+    how = match.group("how").lower()
+    mode = "phone" if PHONE.search(how) or "by phone" in how else "meeting"
+    day = resolve_date(sentence[: match.end()], published)
+    return [Event(subjects[0].canonical, "CONSULT", mode, subjects[1].canonical, day.day, day.basis, None, sentence,
+                  sentence[: match.end()].strip(" ,"))]
 
 
 def _reported_accusation(sentence: str, mentions: list[Mention], when: EventDate, actors: ActorTable) -> list[Event]:
@@ -170,9 +284,12 @@ def _reported_accusation(sentence: str, mentions: list[Mention], when: EventDate
         if not ACCUSATION.search(complement) or NEGATION.search(complement[: ACCUSATION.search(complement).start()]):
             continue
         speakers = [m for m in mentions if m.end <= match.start() and _subject_like(sentence, m)]
-        if not speakers:
+        # "with Moscow's foreign ministry claiming Kyiv ...": a participle's subject is right before it
+        right_before = [m for m in mentions if match.group(0).lower().split()[0].endswith("ing")
+                        and 0 <= match.start() - m.end <= 1]
+        if not speakers and not right_before:
             continue
-        speaker = speakers[0]
+        speaker = (right_before or speakers)[0]
         targets = [m for m in mentions if m.start >= match.end()
                    and actors.side(m.canonical) != actors.side(speaker.canonical)]
         if targets:
@@ -201,6 +318,9 @@ def _actors(trigger: Trigger, sentence: str, start: int, end: int, mentions: lis
     if trigger.nominal(lowered[start:end]) or (_BETWEEN.search(lowered, start, min(len(sentence), end + 12))
                                                and len(after) >= 2):
         inside = [m for m in mentions if m.start > start]  # "the appointment of A's ambassador to B"
+        appointing = _ambassador_owner(sentence, start, mentions, actors) if trigger.event_type == "COOPERATE" else None
+        if appointing is not None:  # "the appointment of Riabikin as Ukraine's ambassador to China"
+            return appointing, _ambassador_target(sentence, start, mentions)
         if inside:  # "a call between A and B"
             return inside[0], (_ambassador_target(sentence, start, mentions)
                                if trigger.event_type == "COOPERATE" else None) or next(
@@ -218,33 +338,97 @@ def _actors(trigger: Trigger, sentence: str, start: int, end: int, mentions: lis
               and not _in_relative_clause(sentence, m)]
     if trigger.passive:
         agent = after[0] if after else None
+        # "The plan, published by Beijing, was dismissed by Washington": with no subject actor, the
+        # subject phrase's own actor is what was acted on
+        owners = [m for m in mentions if region <= m.start and m.end <= start]
         patient = (_ambassador_target(sentence, max(0, start - 80), mentions) if trigger.event_type == "COOPERATE"
-                   else None) or (before[0] if before else None)
+                   else None) or (before[0] if before else None) or (owners[0] if owners else None)
         return (agent, patient) if agent else None
     actor = before[0] if before else (pronoun if pronoun is not None and region == 0 else None)
+    if actor is None and trigger.event_type == "CONSULT":
+        actor = _visit_owner(sentence, start, end, mentions)
     if actor is None:
         return None
-    if region > 0:  # "Kuleba said Kyiv welcomed ...": a person speaking for their own side acts
+    statement = trigger.event_type in _STATEMENT_TYPES
+    if region > 0 and statement and _REPORTING.search(sentence[:region]):
+        # "Kuleba said Kyiv welcomed ...": a person speaking for their own side acts
         speakers = [m for m in mentions if m.end <= region and m.kind == "person" and _subject_like(sentence, m)]
         if speakers and actors.side(speakers[0].canonical) == actors.side(actor.canonical) and actor.kind != "person":
             actor = speakers[0]
-    elif speaker is not None and speaker.kind == "person" and actor.kind != "person" and \
-            actors.side(speaker.canonical) == actors.side(actor.canonical):
+    elif region == 0 and statement and speaker is not None and speaker.kind == "person" and \
+            actor.kind != "person" and actors.side(speaker.canonical) == actors.side(actor.canonical):
         actor = speaker  # "Kyiv rejects any plan ..., Kuleba said"
     # "Saudi Arabia and Iran agreed": the second of two joined subjects is the other party
     joined = [m for m in mentions if actor.start <= m.start and m.end <= start]
     if trigger.event_type in ("AGREE", "CONSULT", "COOPERATE") and len(joined) >= 2 and _JOINED.fullmatch(
             sentence[joined[0].end : joined[1].start]):
         return joined[0], joined[1]
+    if trigger.event_type != "COOPERATE":
+        after = [m for m in after if not _described(sentence, m)]
+    if trigger.event_type == "REQUEST" and (asked := _asked(sentence, end, mentions, actor)) is not None:
+        return actor, asked[0]
     target = (_ambassador_target(sentence, start, mentions) if trigger.event_type == "COOPERATE" else None) or (
         _destination(sentence, end, mentions, actor) if trigger.mode == "visit" else None) or next(
         (m for m in after if m.canonical != actor.canonical), None)
     return actor, target
 
 
+# Where the object of "urged", "pressed", "called on" ends: "urged Li in Brussels on Thursday to ...".
+_OBJECT_END = re.compile(r"\s+(?:to|in|on|at|during|for|from|over|about|after|before|while|which|who|by)\b|[,;.:“\"]")
+
+
+def _asked(sentence: str, end: int, mentions: list[Mention], actor: Mention) -> tuple[Mention | None] | None:
+    """The one urged or pressed: the mention in the verb's object ("urged the Chinese envoy to ..."),
+    none when the object names no actor ("urged all parties to ..."), and for "pressed him" the
+    last person named before; None (no answer) when the verb has a clause, not an object."""
+    rest = sentence[end:]
+    if re.match(r"\s+(?:that|whether|if)\b", rest):
+        return None
+    stop = _OBJECT_END.search(rest)
+    phrase_end = end + (stop.start() if stop else len(rest))
+    inside = [m for m in mentions if end <= m.start and m.end <= phrase_end and m.canonical != actor.canonical]
+    if inside:
+        return (inside[0],)
+    if re.match(r"\s+(?:him|her)\b", rest):
+        people = [m for m in mentions if m.end <= end and m.kind == "person" and m.canonical != actor.canonical]
+        return (people[-1] if people else None,)
+    return (None,)
+
+
+def _described(sentence: str, mention: Mention) -> bool:
+    """A mention that only describes another actor ("its ambassador to France, Lu Shaye") or that the
+    actor pointedly leaves out ("without naming China"): not a target."""
+    head = sentence[max(0, mention.start - 40) : mention.start].lower()
+    return bool(re.search(r"\b(?:ambassador|envoy|representative)\s+(?:to|in)\s+$", head) or _WITHOUT.search(head))
+
+
+def _coordinated(sentence: str, target: Mention, mentions: list[Mention]) -> Mention | None:
+    """The second of two joined targets: "urged French and German officials", "accused Kyiv and Washington"."""
+    following = [m for m in mentions if m.start >= target.end]
+    if following and following[0].canonical != target.canonical and \
+            _JOINED.fullmatch(sentence[target.end : following[0].start]):
+        return following[0]
+    return None
+
+
+def _visit_owner(sentence: str, start: int, end: int, mentions: list[Mention]) -> Mention | None:
+    """"During his state visit to China earlier this month, Macron urged ...", "in his call with
+    Zelensky, that Xi had promised": the visitor or caller is the subject of the clause after the phrase."""
+    if not _OWN_VISIT.search(sentence[:start].lower()):
+        return None
+    comma = sentence.find(",", end)
+    if comma < 0:
+        return None
+    return next((m for m in mentions if m.start > comma and _subject_like(sentence, m)), None)
+
+
 def _destination(sentence: str, end: int, mentions: list[Mention], actor: Mention) -> Mention | None:
-    """Where a visit or an envoy goes: the state after "to" or "in", not an apposition's
-    "ambassador to Russia"."""
+    """Where a visit or an envoy goes: the direct object ("visited Beijing"), else the state after
+    "to" or "in", not an apposition's "ambassador to Russia"."""
+    direct = next((m for m in mentions if 0 <= m.start - end <= 1 and m.canonical != actor.canonical
+                   and m.kind == "state"), None)
+    if direct is not None:
+        return direct
     for match in re.finditer(r"\b(?:to|in)\s+", sentence[end:]):
         if re.search(r"ambassador\s*$", sentence[end : end + match.start()]):
             continue
@@ -264,6 +448,12 @@ def _clause_start(sentence: str, start: int, mentions: list[Mention]) -> int:
     for match in _REPORTING.finditer(head):
         if any(match.end() <= m.start < start and _subject_like(sentence, m) for m in mentions):
             cut = match.end()
+    for match in _THAT.finditer(head):  # "..., and that Berlin would welcome"
+        if any(m.start == match.end() and _subject_like(sentence, m) for m in mentions):
+            cut = max(cut, match.start())
+    for match in _NEW_CLAUSE.finditer(sentence):  # "...; Scholz did not meet him, but officials held talks"
+        if match.end() <= start:  # (the whole sentence: the look-ahead must see the next word)
+            cut = max(cut, match.end())
     for match in re.finditer(r"[,;]\s+", head):
         # "Despite ..., Macron urged": a new clause whose subject follows the comma; not an
         # apposition ("Wang Yi, China's top diplomat, met"), whose possessive is no subject.
@@ -282,11 +472,28 @@ def _in_relative_clause(sentence: str, mention: Mention) -> bool:
 
 
 def _ambassador_target(sentence: str, start: int, mentions: list[Mention]) -> Mention | None:
-    """The host state of an ambassador: the mention right after "ambassador to"."""
-    match = re.compile(r"ambassador\s+to\s+", re.IGNORECASE).search(sentence, start)
+    """The host state of an ambassador: the mention right after "ambassador to" (or "in")."""
+    match = re.compile(r"ambassador\s+(?:to|in)\s+", re.IGNORECASE).search(sentence, start)
     if match is None:
         return None
     return next((m for m in mentions if m.start == match.end()), None)
+
+
+_AMBASSADOR_OF = re.compile(r"(?P<who>[\w'’]+)\s+(?:new\s+|next\s+|first\s+)?ambassador\b", re.IGNORECASE)
+
+
+def _ambassador_owner(sentence: str, start: int, mentions: list[Mention], actors: ActorTable) -> Mention | None:
+    """Whose ambassador: "Ukraine's ambassador", "a new Ukrainian ambassador" (the appointing state)."""
+    match = _AMBASSADOR_OF.search(sentence, start)
+    if match is None:
+        return None
+    owned = next((m for m in mentions if m.end == match.end("who") or m.end + 2 == match.end("who")), None)
+    if owned is not None and re.search(r"['’]s$", match.group("who")):
+        return owned
+    state = demonym_state(match.group("who"))
+    if state is not None and state in actors.kinds:
+        return Mention(match.group("who"), match.start("who"), match.end("who"), state, "state")
+    return None
 
 
 def _first_person_events(text: str, quotes: Sequence[Quote], published: date | None, actors: ActorTable,
@@ -300,7 +507,8 @@ def _first_person_events(text: str, quotes: Sequence[Quote], published: date | N
         match = re.match(r"\s*(?:I|We)\b", quote.quote)
         if match is None:
             continue
-        told = quote.speaker + quote.quote[match.end() :]
+        # "our ambassador" in the speaker's words is the speaker's side's
+        told = quote.speaker + re.sub(r"\b(?:our|my|Our|My)\b", f"{quote.speaker}'s", quote.quote[match.end() :])
         sentence = _sentence_of(quote, sentences)
         when = resolve_date(sentence, published)
         for event in sentence_events(told, published, actors):

@@ -38,20 +38,32 @@ def _t(event_type: str, regex: str, mode: str | None = None, passive: bool = Fal
 
 
 _W = r"(?:\s+[\w'’-]+){0,4}?"  # up to four words in between
+# up to four words, none a speech verb or "that": "have repeatedly said that any discussion" is no talks
+# nor a past participle: "had encouraged Xi during their talks", "had repeated its call" are other verbs
+_W_SAME_CLAUSE = r"(?:\s+(?!(?:said|says|say|that)\b)(?![\w'’-]+ed\b)[\w'’-]+){0,4}?"
+
+# Words of a negative verdict on something ("unacceptable"), for "called X ..." and "described X as ...".
+NEGATIVE_VERDICT = (r"(?:unacceptable|irresponsible|dangerous|absurd|outrageous|shameful|regrettable|deplorable|"
+                    r"provocative|provocation|hypocritical|reckless|baseless|groundless|misleading|false|"
+                    r"destabili[sz]ing|counterproductive|unhelpful|inappropriate|cynical|lies|nonsense|wrong)\b")
 
 TRIGGERS: tuple[Trigger, ...] = (
     # CONSULT: talks, calls, meetings, visits, envoys.
-    _t("CONSULT", rf"\b(?:held|holds|hold|had|has|have|having){_W}\s+(?:(?:phone|telephone)\s+)?"
+    _t("CONSULT", rf"\b(?:held|holds|hold|had|has|have|having){_W_SAME_CLAUSE}\s+(?:(?:phone|telephone)\s+)?"
                   r"(?:call|calls|conversation|talks|discussions?)\b", "phone"),
     _t("CONSULT", r"\b(?:spoke|speaks|speak|speaking|talked|talks|talk|chatted)\b(?:\s+by\s+(?:phone|telephone))?"
                   r"(?:\s+[\w'’-]+){0,3}?\s+(?:with|to)\b", "phone"),
     _t("CONSULT", r"\b(?:phoned|telephoned|rang|dialled|dialed)\b", "phone"),
     _t("CONSULT", r"\b(?:phone|telephone)\s+(?:call|conversation|talks)\s+(?:between|with)\b", "phone"),
-    _t("CONSULT", r"\b(?:call|conversation|talks)\s+(?:between|with)\b", "phone"),
+    # "the conversation on Wednesday between Xi and Zelensky": a day may stand between noun and parties
+    _t("CONSULT", r"\b(?:call|conversation|talks)\s+(?:(?:late\s+|early\s+)?on\s+\w+\s+|last\s+(?:week|month)\s+|"
+                  r"yesterday\s+)?(?:between|with)\b", "phone"),
     _t("CONSULT", r"\btold\b", None, adjacent_target=True),
     _t("CONSULT", r"\b(?:spoke|speak|speaks|talked|talk|talks|met|meet|meets|conferred)\b(?!\s+(?:of|about|out)\b)",
        None, joint=True),
-    _t("CONSULT", r"\b(?:met|meets|meet|meeting with|hosted|hosts|received)\b", "meeting"),
+    # (not "was received by": the passive below names the host)
+    _t("CONSULT", r"(?<!was\s)(?<!were\s)(?<!been\s)(?<!being\s)"
+                  r"\b(?:met|meets|meet|meeting with|hosted|hosts|received)\b", "meeting"),
     _t("CONSULT", rf"\b(?:send|sends|sent|sending|dispatch|dispatched|dispatches|appoint|appointed|name|named)"
                   rf"{_W}\s+(?:special\s+)?(?:envoy|representative|delegation)\b", "visit"),
     _t("CONSULT", r"\b(?:send|sends|sent|sending|dispatch|dispatches|dispatched|dispatching)\b(?=[^.;]{0,120}?"
@@ -59,6 +71,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t("CONSULT", r"\b(?:visit|visits|visited|visiting|travel(?:led|ed|s)?\s+to|trip\s+to|tour(?:ed)?\s+of|"
                   r"arrived\s+in|arrives\s+in|arriving\s+in|landed\s+in)\b", "visit"),
     _t("CONSULT", r"\b(?:mediate|mediated|mediating|broker talks)\b", "third-party"),
+    _t("CONSULT", r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+briefed\s+by\b", passive=True),
     # COOPERATE: diplomatic steps.
     _t("COOPERATE", r"\b(?:appoint|appointed|appoints|appointment\s+of|choice\s+of|nomination\s+of|named|names|"
                     r"nominated)\b"
@@ -66,6 +79,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t("COOPERATE", r"\bambassador\b(?:\s+[\w'’-]+){0,4}?\s+(?:was|has\s+been|had\s+been)\s+(?:appointed|named)"
                     r"\s+by\b", passive=True),
     _t("COOPERATE", r"\bambassador\b(?:\s+[\w'’-]+){0,4}?\s+(?:was\s+)?(?:appointed|named)\b"),
+    # "Ukraine's new ambassador to China": a fresh appointment, by the possessor
+    _t("COOPERATE", r"\bnew\s+ambassador\b"),
     _t("COOPERATE", r"\b(?:normali[sz]e|normali[sz]ed|normali[sz]ing|restore|restored|restoring|resume|resumed|"
                     r"resuming|reopen|reopened|reopening|establish|established)\b(?:\s+[\w'’-]+){0,3}?\s+"
                     r"(?:relations|ties|diplomatic|embassies|missions)\b"),
@@ -76,7 +91,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t("CONSULT", r"\b(?:was|were|had\s+been|has\s+been)\s+(?:received|hosted|welcomed|greeted)\s+"
                   r"(?:[\w'’,-]+\s+){0,6}?by\b", "meeting", passive=True),
     _t("SUPPORT", r"\b(?:welcome(?!\s+to\b)|welcomed|welcomes|backs|backed|praised|praises|praising|supports|"
-                  r"supported|endorsed|endorses|hailed|hails|applauded|commended|voiced\s+support)\b"),
+                  r"supported|endorsed|endorses|hailed|hails|applauded|commended|voiced\s+support|"
+                  r"valued|values|appreciated|appreciates|grateful\s+for|thanked|thanks(?!\s+to\b))\b"),
     # AID
     _t("AID", r"\breceiv(?:ed|es|ing|e)\s+(?:\w+\s+){0,2}?(?:support|aid|assistance|weapons|arms)\s+from\b",
        passive=True),
@@ -84,16 +100,26 @@ TRIGGERS: tuple[Trigger, ...] = (
               r"humanitarian\s+aid|sent\s+weapons|supplied)\b"),
     # REQUEST: urging, appeals, demands.
     _t("REQUEST", r"\b(?:urged|urges|urging|called\s+on|calls\s+on|called\s+for|calls\s+for|appealed|appeals|"
-                  r"demanded|demands|pressed|asked)\b"),
+                  r"demanded|demands|pressed|asked|encouraged(?!\s+by\b)|encourages)\b"),
     # ACCUSE: criticism, blame.
     _t("ACCUSE", r"\b(?:was|were|been|being)\s+(?:sharply\s+|strongly\s+)?(?:criticised|criticized|accused|blamed|"
                  r"condemned|lambasted|denounced|faulted)\s+by\b", passive=True),
+    # "called the remarks “unacceptable”", "described the plan as irresponsible": a negative verdict
+    _t("ACCUSE", r"\b(?:called|calls|calling|described|describes|describing|branded|brands|labell?ed|termed|dubbed)\b"
+                 rf"(?!\s+(?:on|for|off)\b)(?=[^.;]{{0,60}}?[\s“\"‘]{NEGATIVE_VERDICT})"),
+    # "expressed its “dismay” at", "voiced concern over"
+    _t("ACCUSE", r"\b(?:expressed|expresses|voiced|voices)\s+(?:(?:its|his|her|their|deep|strong|grave|serious)\s+)*"
+                 r"[“\"‘]?(?:dismay|concern|outrage|indignation|displeasure|anger|regret|disappointment|protest)\b"),
     _t("ACCUSE", r"\b(?:accused|accuses|accuse|accusing|criticised|criticized|criticises|criticizes|criticising|"
                  r"criticizing|criticism\s+of|lambasted|lambasts|blamed|blames|blaming|condemned|condemns|"
                  r"denounced|denounces|slammed|slams|rebuked|faulted|chided)\b"),
     # REJECT
+    _t("REJECT", r"\b(?:was|were|been|being)\s+(?:\w+ly\s+)?(?:dismissed|rejected|rebuffed|denied|brushed\s+aside)"
+                 r"\s+by\b", passive=True),
     _t("REJECT", r"\b(?:rejected|rejects|rejecting|dismissed|dismisses|dismissing|refused|refuses|denied|denies|"
-                 r"ruled\s+out|rebuffed|brushed\s+aside|turn(?:ed|s|ing)?\s+down|distanced\s+(?:itself|himself|herself|themselves)\s+from)\b"),
+                 r"ruled\s+out|rebuffed|brushed\s+aside|turn(?:ed|s|ing)?\s+down|"
+                 r"distanced\s+(?:itself|himself|herself|themselves)(?:\s+\w+){0,3}?\s+from|"
+                 r"(?:saw|sees|see)\s+no\s+(?:basis|reason|grounds|need|point)\s+for)\b"),
     # THREATEN
     _t("THREATEN", r"\b(?:threatened|threatens|threatening|warned|warns)\b"),
     # SANCTION
@@ -116,8 +142,9 @@ ACCUSATION = re.compile(
 # Words that make the clause not an event report.
 NEGATION = re.compile(r"\b(?:not|n't|never|no|neither|nor|without)\b(?:\s+[\w'’-]+){0,2}\s*$")
 # "would" is left out: in reported speech it is the future of the past ("Xi said Beijing would send").
-HYPOTHETICAL = re.compile(r"\b(?:could|might|may|unlikely|likely to|if|whether|should)\b(?:\s+[\w'’-]+){0,3}"
-                          r"\s*$")
+# "is expected to visit" is a forecast, not an announced plan ("will visit").
+HYPOTHETICAL = re.compile(r"\b(?:could|might|may|unlikely|likely to|expected to|if|whether|should)\b"
+                          r"(?:\s+[\w'’-]+){0,3}\s*$")
 PHONE = re.compile(r"\b(?:phone|telephone|call|called|phoned|conversation|dialled|rang)\b")
 VISIT = re.compile(r"\b(?:visit|visits|visited|visiting|envoy|trip|travel|travelled|traveled|delegation)\b")
 MEETING = re.compile(r"\b(?:met|meet|meeting|summit|hosted|received)\b")

@@ -10,8 +10,10 @@ speaker canonicalised like actors. Speakers are found, in order, by:
 4. a pronoun ("he said") or no attribution in a paragraph that goes on quoting:
    the last speaker named in that paragraph or the one before.
 
-Paraphrase (reported speech without quotation marks) is not a quote. Scare
-quotes (one to three words) are not quotes either.
+Paraphrase (reported speech without quotation marks) is not a quote. A one-word
+quote is one only when the sentence attributes it to a named speaker with a speech
+or evaluation verb ("called the remarks “unacceptable”"); otherwise it is a scare
+quote. Anonymous sources ("a French diplomat said") give a quote with no speaker.
 """
 
 from __future__ import annotations
@@ -23,20 +25,37 @@ from dataclasses import dataclass
 from extractors.actors import ActorTable, Mention, fold
 from extractors.sentences import split_paragraphs, split_sentences
 
-# Two words can be a quote (“all dialogues”); one is a scare quote (“interim”).
+# Two words can be a quote (“all dialogues”); one is a quote only when attributed (see _ATTRIBUTING).
 MIN_QUOTE_WORDS = 2
 # A seed quote and an article quote are the same when this share of the shorter one's
 # words are in the longer, in order-insensitive terms: outlets trim and re-punctuate quotes.
 SAME_QUOTE_OVERLAP = 0.8
 
-_QUOTE = re.compile(r"“(?P<a>[^”]+)”|\"(?P<b>[^\"]+)\"|«\s*(?P<c>[^»]+?)\s*»|‘(?P<d>[^’]{20,})’(?!\w)")
+# German-style „...“ first, so its closing “ is not read as an opening mark; ‘...’ only when the
+# opening mark follows no letter (not an apostrophe).
+_QUOTE = re.compile(r"„(?P<g>[^“”„]+)[“”]|“(?P<a>[^”]+)”|\"(?P<b>[^\"]+)\"|«\s*(?P<c>[^»]+?)\s*»|"
+                    r"(?<!\w)‘(?P<d>[^’]+)’(?!\w)")
+# A one-word quote is a quote when the sentence attributes it ("called the remarks “unacceptable”",
+# "expressed its “dismay”", "said it “appreciated”"); with no such verb it is a scare quote.
+_ATTRIBUTING = re.compile(r"\b(?:said|says|told|added|wrote|stated|called|calls|calling|described|describing|"
+                          r"describes|expressed|expresses|voiced|branded|labell?ed|termed|dubbed|accused|"
+                          r"accusing|condemned|warned|insisted|vowed|pledged)\b", re.IGNORECASE)
+# Singular or unnamed sources: "a French diplomat said", "people briefed on the talks said".
+_ANONYMOUS = re.compile(r"^(?:(?:a|an|one|two|three|several|some|other)\s+(?:[\w-]+\s+){0,3}?(?:diplomats?|"
+                        r"officials?|sources?|persons?|people|aides?|insiders?|analysts?)|(?:people|sources|"
+                        r"diplomats|officials)\s+(?:briefed|familiar|close|with\s+knowledge)\b.*)$", re.IGNORECASE)
+# Bare institutions a text names after introducing whose they are ("..., the ministry said").
+_INSTITUTION = re.compile(r"^(?:the\s+)?(?P<what>(?:foreign\s+)?ministry(?:\s+of\s+foreign\s+affairs)?|"
+                          r"foreign\s+office|embassy|mission)$", re.IGNORECASE)
+ANONYMOUS = ""  # a speaker the text deliberately leaves unnamed: no fallback to an earlier speaker
 _SPEECH = (r"(?:said|says|say|told|tells|added|adds|wrote|writes|tweeted|posted|stated|states|noted|notes|"
            r"declared|insisted|stressed|warned|explained|argued|continued|concluded|replied|responded|"
            r"according\s+to|announced|remarked|commented)")
 _AFTER = re.compile(rf"^\s*,?\s*(?:{_SPEECH}\s+(?P<who1>[^,.;]{{1,80}}?)(?=[,.;]|$)|(?P<who2>[^,.;“\"]{{1,80}}?)"
                     rf"\s+{_SPEECH}\b)", re.IGNORECASE)
 _SPEECH_ACT = re.compile(r"\b(?:urged|urging|called|calling|described|describing|warned|warning|pledged|promised|vowed|"
-                         r"welcomed|accused|accusing|insisted|demanded|asked|praised|dismissed|rejected)\b")
+                         r"welcomed|accused|accusing|insisted|demanded|asked|praised|dismissed|rejected|"
+                         r"expressed|voiced|branded|labell?ed|termed|dubbed)\b")
 _SAID_AFTER_NAME = re.compile(rf"\s*(?:,[^,“\"]{{1,120}},)?\s+(?:\w+\s+)?{_SPEECH}\b", re.IGNORECASE)
 _COLON = re.compile(r"(?P<who>[A-Z][^.;:“\"]{1,60}):\s*$")
 _SPEECH_WORD = re.compile(rf"\b{_SPEECH}\b", re.IGNORECASE)
@@ -60,9 +79,12 @@ def extract_quotes(text: str, actors: ActorTable) -> list[Quote]:
         paragraph_speaker: str | None = None
         for match in _QUOTE.finditer(paragraph):
             words = next(g for g in match.groups() if g is not None).strip(" ,")
-            if len(words.split()) < MIN_QUOTE_WORDS:
-                continue
             speaker = _speaker(paragraph, match.start(), match.end(), actors)
+            if len(words.split()) < MIN_QUOTE_WORDS and not (speaker and _attributed(paragraph, match.start())):
+                continue
+            if speaker == ANONYMOUS:
+                quotes.append(Quote(None, words, number))
+                continue
             if speaker is None and _attributed_to_pronoun(paragraph, match.end()):
                 people = [m for m in actors.mentions(paragraph[: match.start()]) if m.kind == "person"]
                 speaker = paragraph_speaker or (people[-1].canonical if people else last_speaker)
@@ -79,21 +101,35 @@ def extract_quotes(text: str, actors: ActorTable) -> list[Quote]:
     return quotes
 
 
+def _attributed(paragraph: str, start: int) -> bool:
+    """Whether the sentence names a speech or evaluation verb before the quote."""
+    return bool(_ATTRIBUTING.search(paragraph, _sentence_start(paragraph, start), start))
+
+
 def _speaker(paragraph: str, start: int, end: int, actors: ActorTable) -> str | None:
-    after = paragraph[end : end + 120]
-    if match := _AFTER.match(after):
-        who = match.group("who1") or match.group("who2")
-        if found := _name(who, actors):
-            return found
-    before = paragraph[max(0, start - 160) : start]
-    for who in (_said_before(before), _colon_before(before)):
-        if who and (found := _name(who, actors)):
-            return found
     sentence_start = _sentence_start(paragraph, start)
     sentence_end = re.search(r"[.!?](?:\s|$)", paragraph[end:])
     sentence = paragraph[sentence_start : end + (sentence_end.end() if sentence_end else 200)]
+
+    def resolve(who: str) -> str | None:
+        return _name(who, actors) or _institution(_subject_phrase(who), sentence, paragraph[:sentence_start], actors)
+
+    after = paragraph[end : end + 120]
+    if match := _AFTER.match(after):
+        who = match.group("who1") or match.group("who2")
+        if _anonymous(who):
+            return ANONYMOUS
+        if found := resolve(who):
+            return found
+    before = paragraph[max(0, start - 160) : start]
+    for who in (_said_before(before), _colon_before(before)):
+        if who and _anonymous(_subject_phrase(who)):
+            return ANONYMOUS
+        if who and (found := resolve(who)):
+            return found
     if match := _ACCORDING.search(sentence):
-        return _name(match.group("who"), actors) or _phrase(match.group("who"))
+        if found := _name(match.group("who"), actors) or _phrase(match.group("who")):
+            return found
     # "Lu Shaye said former Soviet countries lack “effective status”": the sentence's speaker.
     lead = paragraph[sentence_start:start]
     # ("Zelensky, addressing the nation, said he was grateful for “any sincere effort”": an
@@ -101,6 +137,10 @@ def _speaker(paragraph: str, start: int, end: int, actors: ActorTable) -> str | 
     said = [m for m in actors.mentions(lead) if _SAID_AFTER_NAME.match(lead, m.end)]
     if said:
         return said[-1].canonical
+    # "..., and the ministry said afterwards that the two men had discussed “...”": the subject
+    # of the sentence's last speech verb before the quote, when it names an actor or institution.
+    if (who := _said_subject(lead)) and (found := resolve(who)):
+        return found
     # "During his visit to China, Macron urged Xi to “bring Russia to its senses”": the actor
     # named just before the speech act.
     mentions = actors.mentions(lead)
@@ -108,6 +148,15 @@ def _speaker(paragraph: str, start: int, end: int, actors: ActorTable) -> str | 
         doers = [m for m in mentions if m.end <= act.start()]
         if doers:
             return doers[-1].canonical
+    # "„...“, sagte ein Sprecher — the talks were open, a German foreign office spokesman said": a
+    # speech verb later in the same sentence, whose subject names the speaker.
+    rest = paragraph[end : sentence_start + len(sentence)]
+    if (verb := _SPEECH_WORD.search(rest)) and not verb.group(0).lower().startswith("according"):
+        who = _subject_phrase(rest[: verb.start()])
+        if _anonymous(who):
+            return ANONYMOUS
+        if found := resolve(who):
+            return found
     for who in (_said_before(before), _colon_before(before)):
         if who:
             return _phrase(who)
@@ -118,6 +167,43 @@ def _speaker(paragraph: str, start: int, end: int, actors: ActorTable) -> str | 
 
 _LEADING = re.compile(r"^(?:(?:meanwhile|however|but|and|also|then|later|earlier|in a statement|on \w+),?\s+)*"
                       r"(?:the\s+|a\s+|an\s+)?(?:state-run\s+|state\s+|official\s+)?", re.IGNORECASE)
+
+
+def _said_subject(lead: str) -> str | None:
+    """The words between the clause start and the last speech verb of ``lead``."""
+    verbs = list(_SPEECH_WORD.finditer(lead))
+    if not verbs:
+        return None
+    return _subject_phrase(lead[: verbs[-1].start()])
+
+
+def _subject_phrase(words: str) -> str:
+    """The last clause's subject: "Asked whether ..., a French diplomat" -> "a French diplomat"."""
+    return re.split(r"[,;—–]\s*(?:(?:and|but)\s+)?|\s+(?:and|but)\s+", words.strip())[-1].strip()
+
+
+def _anonymous(words: str | None) -> bool:
+    return bool(words) and bool(_ANONYMOUS.match(_LEADING_ADVERB.sub("", " ".join(words.split()))))
+
+
+_LEADING_ADVERB = re.compile(r"^(?:(?:meanwhile|however|but|and|also|later|earlier),?\s+)+", re.IGNORECASE)
+
+
+def _institution(words: str, sentence: str, earlier: str, actors: ActorTable) -> str | None:
+    """"the ministry", "the embassy": the institution of the state the sentence is about (its
+    first actor whose side is a state), else the state the paragraph named last."""
+    match = _INSTITUTION.match(" ".join(words.split()).strip(" ,"))
+    if match is None:
+        return None
+    states = [actors.side(m.canonical) for m in actors.mentions(sentence)]
+    states = [s for s in states if actors.kinds.get(s) == "state"] or [
+        s for s in (actors.side(m.canonical) for m in reversed(actors.mentions(earlier)))
+        if actors.kinds.get(s) == "state"]
+    if not states:
+        return None
+    if match.group("what").lower() in ("embassy", "mission", "foreign office"):
+        return states[0]
+    return actors.canonical(f"{states[0]} foreign ministry") or states[0]
 
 
 def _phrase(words: str | None) -> str | None:
@@ -184,6 +270,8 @@ def same_quote(a: str, b: str) -> bool:
     wa, wb = set(fold(a).split()), set(fold(b).split())
     if not wa or not wb:
         return False
+    if min(len(wa), len(wb)) < MIN_QUOTE_WORDS:  # a one-word quote matches only itself
+        return wa == wb
     shorter, longer = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     return len(shorter & longer) / len(shorter) >= SAME_QUOTE_OVERLAP and len(shorter) >= MIN_QUOTE_WORDS
 

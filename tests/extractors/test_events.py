@@ -197,3 +197,170 @@ def test_an_events_own_clause_dates_it_before_the_sentence_does():
              extract_events(text, date(2023, 5, 5), build_table([SEED.text, text]))}
     assert dated[("Xi Jinping", "phone")] == (date(2023, 5, 5), "published")  # "last month": no day named
     assert resolve_date("KYIV, May 5 (Wire) - Xi spoke with Zelensky.", date(2023, 5, 6)).basis == "published"
+
+
+# General patterns of news syntax (sentences written for these tests) ---------------------------
+
+
+def coded(text: str, published: date = date(2023, 5, 10)) -> list[tuple]:
+    table = build_table([SEED.text, text])
+    return [(e.actor, e.event_type, e.target, e.event_date if e.date_basis != "published" else None)
+            for e in extract_events(text, published, table)]
+
+
+def quoted_by(text: str) -> list[tuple[str | None, str]]:
+    return [(q.speaker, q.quote) for q in extract_quotes(text, build_table([SEED.text, text]))]
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker"),
+    [
+        ("Annalena Baerbock on Tuesday called Moscow's plan “absurd”.", "absurd", "Annalena Baerbock"),
+        ("Germany expressed its “concern” over the vote, the German foreign office said.", "concern", "Germany"),
+        ("Sergei Lavrov met Wang Yi in Beijing, and the ministry said the talks were “frank and useful”.",
+         "frank and useful", "Russian Foreign Ministry"),
+        ("Kyiv's new envoy Ivan Petrenko met officials on Monday, the embassy said, calling the meeting “useful”.",
+         "useful", "Ukraine"),
+        ("„Wir bleiben dabei“, sagte er — we stand by it, a German government spokesman said.", "Wir bleiben dabei",
+         "Germany"),
+        ("Asked whether Berlin had raised the issue, a German diplomat said: “We raised it twice.”",
+         "We raised it twice.", None),
+    ],
+)
+def test_short_quotes_and_institutional_or_anonymous_speakers(text, quote, speaker):
+    assert (speaker, quote) in quoted_by(text)
+
+
+def test_a_scare_quote_with_no_speaker_is_not_a_quote_and_one_word_quotes_match_only_themselves():
+    assert quoted_by("The so-called “interim” arrangement ended in March.") == []
+    assert same_quote("dismay", "dismay") and not same_quote("dismay", "regret")
+
+
+def test_a_surname_two_known_officials_share_names_the_one_whose_role_the_story_mentions():
+    table = build_table(["Beijing will send a special envoy to Kyiv.", "Li said the talks went well."])
+    assert table.canonical("Li") == "Li Hui"
+    assert build_table(["Li said the talks went well."]).canonical("Li") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # reported speech: the speaker's stance is the speaker's act, on the day spoken
+        ("Sergei Lavrov said on Tuesday that Moscow valued Turkey's mediation.",
+         ("Sergei Lavrov", "SUPPORT", "Turkey", date(2023, 5, 9))),
+        ("Annalena Baerbock said on Monday that Berlin would welcome any Indian effort to end the war.",
+         ("Annalena Baerbock", "SUPPORT", "India", date(2023, 5, 8))),
+        # passive with agent; the subject's own actor is the target
+        ("The proposal, drafted by Ankara, was rejected by Moscow.", ("Russia", "REJECT", "Turkey", None)),
+        # evaluations
+        ("Catherine Colonna called Tehran's remarks “unacceptable”.", ("Catherine Colonna", "ACCUSE", "Iran", None)),
+        ("Japan expressed its deep concern at Beijing's drills.", ("Japan", "ACCUSE", "China", None)),
+        # an apposition naming the person who acts
+        ("EU foreign policy chief Josep Borrell criticised Moscow.", ("Josep Borrell", "ACCUSE", "Russia", None)),
+        # the one urged is the verb's object, not a state named later
+        ("Olaf Scholz urged Xi in Berlin to press Moscow.", ("Olaf Scholz", "REQUEST", "Xi Jinping", None)),
+        ("Olaf Scholz urged all parties to respect Ukraine's borders.", ("Olaf Scholz", "REQUEST", None, None)),
+        # a possessive pronoun's visit belongs to the main clause's subject
+        ("During his visit to India, Olaf Scholz urged restraint.", ("Olaf Scholz", "CONSULT", "India", None)),
+        # a trailing attribution followed by a participle clause
+        ("Kyiv rejects any ceasefire, Kuleba said on Sunday, responding to reports.",
+         ("Dmytro Kuleba", "REJECT", None, date(2023, 5, 7))),
+        # a vice foreign minister acts for the ministry
+        ("Dmytro Kuleba spoke by phone with Chinese Vice Foreign Minister Ma Zhaoxu.",
+         ("Dmytro Kuleba", "CONSULT", "Chinese Foreign Ministry", None)),
+        # a tabloid epithet between a state's possessive and its leader's role
+        ("Russia's embattled president rang Xi.", ("Vladimir Putin", "CONSULT", "Xi Jinping", None)),
+        # distancing from "its ambassador to Poland, X": the person, not the host state
+        ("The Russian foreign ministry distanced itself on Tuesday from remarks by its ambassador to Poland, "
+         "Ivan Petrov.", ("Russian Foreign Ministry", "REJECT", "Ivan Petrov", date(2023, 5, 9))),
+        # a pledge to send an envoy is the planned trip
+        ("Xi Jinping promised to send an envoy to Ukraine.", ("Xi Jinping", "CONSULT", "Ukraine", None)),
+    ],
+)
+def test_general_event_patterns(text, expected):
+    assert expected in coded(text)
+
+
+def test_joined_targets_places_and_opening_participles_give_one_event_each():
+    assert {e[:3] for e in coded("Sergei Lavrov urged French and German officials to act.")} == {
+        ("Sergei Lavrov", "REQUEST", "France"), ("Sergei Lavrov", "REQUEST", "Germany")}
+    assert {e[:3] for e in coded("The deal was praised in Paris and, more cautiously, in Berlin.")} == {
+        ("France", "SUPPORT", None), ("Germany", "SUPPORT", None)}
+    meeting = coded("Meeting in Riyadh on Monday, the Iranian and Saudi foreign ministers agreed to reopen "
+                        "embassies.")
+    assert ("Iran", "CONSULT", "Saudi Arabia", date(2023, 5, 8)) in meeting
+    assert ("Iran", "AGREE", "Saudi Arabia", date(2023, 5, 8)) in meeting
+
+
+def test_negated_and_reported_clauses_code_no_extra_event():
+    assert coded("Berlin hosted Li Hui on Monday; Olaf Scholz did not meet him, but officials held talks "
+                     "with Li.") == [("Germany", "CONSULT", "Li Hui", date(2023, 5, 8))]
+    assert coded("Ukrainian officials have repeatedly said that any discussion must begin with a withdrawal.") == []
+    assert not [e for e in coded("Kuleba welcomed China's decision to send an envoy.") if e[1] == "CONSULT"]
+
+
+def test_claim_paraphrases_and_the_ways_an_article_differs():
+    call = "Xi Jinping and Volodymyr Zelensky spoke by phone on Wednesday."
+    verdicts = verdicts_of(f"{call} The two men had not spoken once since the invasion began.")
+    assert next(v for (kind, _), (v, _) in verdicts.items() if kind == "first") == "supports"
+    only = [(kind, v) for (kind, _), (v, _) in verdicts_of(
+        f"{call} Xi told Zelensky that talks were the sole way out of the conflict.").items() if kind == "statement"]
+    assert ("statement", "supports") in only
+    several = [(kind, v) for (kind, _), (v, _) in verdicts_of(
+        f"{call} Xi told Zelensky that negotiations were one of several paths out of the war.").items()
+               if kind == "statement"]
+    assert ("statement", "differs") in several
+    assert verdicts_of(f"{call} It was Beijing that reached out first.")[("initiator", "Ukraine")][0] == "differs"
+    assert verdicts_of(f"{call} The Chinese side said that Kyiv had asked for the call.")[
+        ("initiator", "Ukraine")][0] == "supports"
+
+
+def test_an_appointment_elsewhere_and_withheld_backing_differ():
+    by_id = {c.claim_id: c for c in CLAIMS}
+
+    def event_verdicts(text: str) -> dict[tuple, str]:
+        reading = read_article(CLAIMS, text, date(2023, 4, 27), build_table([SEED.text, text]))
+        return {(by_id[v.claim_id].event_type, by_id[v.claim_id].actor): v.verdict for v in reading.verdicts
+                if by_id[v.claim_id].kind == "event"}
+
+    assert event_verdicts("Zelensky approved the appointment of a new Ukrainian ambassador to Kazakhstan.")[
+        ("COOPERATE", "Ukraine")] == "differs"
+    assert event_verdicts("Paris declined to say whether it supported the talks.")[("SUPPORT", "France")] == "differs"
+
+
+def test_a_trip_reported_on_a_later_day_does_not_redate_the_call():
+    text = ("Li Hui is preparing to travel to Ukraine, diplomats said on Friday, after Xi Jinping promised the trip "
+            "in his phone call with Volodymyr Zelensky last month.")
+    verdicts = verdicts_of(text, date(2023, 5, 5))
+    assert verdicts.get(("date", "2023-04-26"), ("none", ""))[0] != "differs"
+
+
+def test_dictionary_forms_of_states_and_envoys():
+    table = build_table(["Beijing will send a special envoy."])
+    assert [m.canonical for m in table.mentions("Beijing's envoy met Germany's foreign office.")] == [
+        "Li Hui", "Germany"]
+    assert [m.canonical for m in table.mentions("EU officials and the European Commission spoke.")] == [
+        "European Union", "European Union"]
+    # an article that introduces the other "Li" takes the surname; a capitals headline is no name
+    article = build_table(["Beijing will send a special envoy.", "Chinese Premier Li Qiang met Scholz. Li said."])
+    assert article.canonical("Li") == "Li Qiang"
+    assert build_table(["XI FINALLY PICKS UP THE PHONE!"]).canonical("XI FINALLY PICKS") is None
+
+
+def test_forecasts_code_nothing_and_a_participle_reports_an_accusation():
+    assert coded("Olaf Scholz is expected to visit India next month.") == []
+    assert ("Russian Foreign Ministry", "ACCUSE", "Ukraine", None) in coded(
+        "Talks stalled, with Russia's foreign ministry claiming Kyiv had sabotaged every effort.")
+
+
+def test_claims_follow_the_people_the_wording_and_the_unsaid():
+    call = "Xi Jinping and Volodymyr Zelensky spoke by phone on Wednesday."
+    ministers = verdicts_of("Dmytro Kuleba spoke by phone with Qin Gang on Tuesday.")
+    assert ("date", "2023-04-26") not in ministers  # the foreign ministers' call is not the presidents'
+    later = verdicts_of(f"{call} Zelensky was pleased. It was the first time the pair had spoken since the invasion.")
+    assert next(v for (kind, _), (v, _) in later.items() if kind == "first") == "supports"
+    assert ("initiator", "Ukraine") not in verdicts_of(f"{call} Officials did not say who had proposed the call.")
+    assert verdicts_of("Xi Jinping and Volodymyr Zelensky held a call, a conversation that Kyiv had requested.")[
+        ("initiator", "Ukraine")][0] == "supports"
+    follows = verdicts_of("His trip follows the phone call last month between Xi Jinping and Volodymyr Zelensky.")
+    assert any(kind == "event" and v == "supports" for (kind, _), (v, _) in follows.items())
