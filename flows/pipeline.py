@@ -46,6 +46,7 @@ from flows.fetch import FetchRequest, fetch_pages
 from flows.robots import RobotsVerdict, crawl_delays, read_robots, robots_refusals
 from flows.sample_server import sample_hosts, serve_sample
 from warehouse import analysis_store, dedupe_store, load
+from warehouse.db import held_open
 from warehouse.report import build_report, render, story_lines, summary_markdown
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -193,6 +194,29 @@ def report_task(db: Path, seed: Seed, out: Path | None) -> list[str]:
     return story_lines(report)
 
 
+def fetch_extract_load(db: Path, seed_id: str, run_id: str, new: Sequence[Candidate],
+                       settings: MonitorSettings) -> load.BatchCounts:
+    """Fetch, extract and load ``new`` batch by batch; returns the totals."""
+    todo = list(batches(new, settings.pipeline.batch_size))
+    # Three stages overlap: batch k+1 is fetched (network, one fetch at a time so
+    # per-host bounds and pacing hold) and extracted (the worker processes) while
+    # batch k is loaded here, so the workers never wait for the warehouse or the
+    # network. At most two batches are extracting: bodies in memory stay bounded.
+    fetching = fetch_batch_task.submit(todo[0], settings.fetch) if todo else None
+    extracting: deque[tuple[list[Candidate], list[FetchResult], PrefectFuture]] = deque()
+    totals = load.BatchCounts(fetched=0, failed=0, loaded=0)
+    for number, batch in enumerate(todo):
+        results = fetching.result()
+        if number + 1 < len(todo):
+            fetching = fetch_batch_task.submit(todo[number + 1], settings.fetch)
+        extracting.append((batch, results, extract_batch_task.submit(batch, results)))
+        while len(extracting) == 2 or (extracting and number + 1 == len(todo)):
+            done, pages, extracted = extracting.popleft()
+            totals = totals + load_batch_task(db, seed_id, run_id, done, pages, extracted.result())
+            progress.advance(f"{seed_id}: fetch, extract, load", len(done))
+    return totals
+
+
 # Bumped when the judge or analyse stage changes what it writes, so old fingerprints miss.
 JUDGING_VERSION = "2026-11-29"
 
@@ -234,90 +258,77 @@ def monitor_seed(
     settings = (load_settings(seed_toml(Path(seed_path))).with_private_network(allow_private_network)
                 .with_archive(record, replay))
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    load.load_seed(db, seed)
-    load.start_run(db, run_id, seed.seed_id)
-    fetched = failed = loaded = 0
-    discovered = in_window = known = prefiltered = 0
-    try:
-        with ExitStack() as stack:
-            stack.enter_context(worker_pool())  # extraction workers start once per run, not per batch
-            if settings.offline_sample is not None and replay:
-                # Replayed from the WARC: the sample's hosts stay pinned (never paced, no
-                # robots.txt, as when recorded), but no server is needed; no socket is opened.
-                pins = tuple((host, "127.0.0.1") for host in sample_hosts(settings.offline_sample))
-                settings = replace(settings, fetch=replace(settings.fetch, pinned_hosts=settings.fetch.pinned_hosts
-                                                           + pins))
-            elif settings.offline_sample is not None:
-                server = stack.enter_context(serve_sample(settings.offline_sample))
-                pins = settings.fetch.pinned_hosts + server.pins
-                settings = replace(settings, fetch=replace(settings.fetch, pinned_hosts=pins))
-                logger.info("offline sample served on %s for %d hosts", server.address, len(server.hosts))
-            progress.stage(f"{seed.seed_id}: discover")
-            discovery = discover_task(settings, seed, load.source_validators(db))
-            load.load_attempts(db, run_id, discovery.source_results, discovery.problems)
-            if discovery.query:
-                load.record_search_query(db, run_id, discovery.query)
-            candidates, dropped = filter_window(dedupe_candidates(discovery.candidates), seed.seed_date,
-                                                settings.window)
-            discovered, in_window = len(discovery.candidates), len(candidates)
-            plan = plan_fetches(candidates, load.known_article_urls(db), seed.text, settings.prefilter)
-            live = [c for c in plan.fetch if c.archived is None]  # archived pages are read, not crawled
-            if settings.fetch.obey_robots and live:
-                verdicts, robots_results = robots_task(live, settings.fetch)
-                load.load_attempts(db, run_id, robots_results)
-                plan = plan.bar(robots_refusals([c.canonical_url for c in live], verdicts,
-                                                settings.fetch.agent))
-                delays = settings.fetch.host_delays + crawl_delays(verdicts)
-                settings = replace(settings, fetch=replace(settings.fetch, host_delays=delays))
-            load.load_attempts(db, run_id, skipped_results(plan))
-            load.link_known_articles(db, seed.seed_id, run_id, plan.known)
-            known, prefiltered, new = len(plan.known), plan.prefiltered, list(plan.fetch)
-            logger.info("%d in window (%d outside dropped), %d already stored, %d pre-filtered, %d to fetch",
-                        in_window, dropped, known, prefiltered, len(new))
-            progress.stage(f"{seed.seed_id}: fetch, extract, load", len(new))
-            todo = list(batches(new, settings.pipeline.batch_size))
-            # Three stages overlap: batch k+1 is fetched (network, one fetch at a time so
-            # per-host bounds and pacing hold) and extracted (the worker processes) while
-            # batch k is loaded here, so the workers never wait for the warehouse or the
-            # network. At most two batches are extracting: bodies in memory stay bounded.
-            fetching = fetch_batch_task.submit(todo[0], settings.fetch) if todo else None
-            extracting: deque[tuple[list[Candidate], list[FetchResult], PrefectFuture]] = deque()
-            totals = load.BatchCounts(fetched=0, failed=0, loaded=0)
-            for number, batch in enumerate(todo):
-                results = fetching.result()
-                if number + 1 < len(todo):
-                    fetching = fetch_batch_task.submit(todo[number + 1], settings.fetch)
-                extracting.append((batch, results, extract_batch_task.submit(batch, results)))
-                while len(extracting) == 2 or (extracting and number + 1 == len(todo)):
-                    done, pages, extracted = extracting.popleft()
-                    totals = totals + load_batch_task(db, seed.seed_id, run_id, done, pages, extracted.result())
-                    progress.advance(f"{seed.seed_id}: fetch, extract, load", len(done))
-            fetched, failed, loaded = totals.fetched, totals.failed, totals.loaded
-        progress.stage(f"{seed.seed_id}: judge, analyse")
-        # Judging and analysis read only the seed's articles, the [judge] settings and the
-        # user's aliases: when none changed since the last judged run, their rows stand.
-        # The fingerprint is recorded as the stages leave the warehouse (judging indexes copies).
-        if judging_state(db, seed, settings.judge) == load.judged_with(db, seed.seed_id):
-            logger.info("nothing new to judge: coverage, events and claims kept from the last run")
-            statuses = load.coverage_status_counts(db, seed.seed_id)
-        else:
-            judgements = judge_task(db, seed, settings.judge, run_id)
-            analyse_task(db, seed, run_id)
-            statuses = dict(Counter(j.status for j in judgements))
-        load.record_judged_with(db, run_id, judging_state(db, seed, settings.judge))
-    except Exception as exc:
-        load.finish_run(db, run_id, "failed", load.RunCounts(discovered, fetched, failed, loaded),
-                        note=f"{type(exc).__name__}: {exc}")
-        raise
-    load.finish_run(db, run_id, "finished", load.RunCounts(discovered, fetched, failed, loaded))
-    out = Path(report_dir) / f"{seed.seed_id}.md" if report_dir else None
-    story = report_task(db, seed, out)
-    return RunSummary(
-        seed_id=seed.seed_id, run_id=run_id, status="finished", discovered=discovered, in_window=in_window,
-        already_known=known, prefiltered=prefiltered, fetched=fetched, failed=failed, loaded=loaded, statuses=statuses,
-        db_path=str(db), report_path=str(out) if out else None, seconds=time.monotonic() - started,
-        story=tuple(story),
-    )
+    # Held open for the run: the short per-task connections share one instance (see warehouse/db.py).
+    with held_open(db):
+        load.load_seed(db, seed)
+        load.start_run(db, run_id, seed.seed_id)
+        fetched = failed = loaded = 0
+        discovered = in_window = known = prefiltered = 0
+        try:
+            with ExitStack() as stack:
+                stack.enter_context(worker_pool())  # extraction workers start once per run, not per batch
+                if settings.offline_sample is not None and replay:
+                    # Replayed from the WARC: the sample's hosts stay pinned (never paced, no
+                    # robots.txt, as when recorded), but no server is needed; no socket is opened.
+                    pins = tuple((host, "127.0.0.1") for host in sample_hosts(settings.offline_sample))
+                    settings = replace(settings, fetch=replace(settings.fetch, pinned_hosts=settings.fetch.pinned_hosts
+                                                               + pins))
+                elif settings.offline_sample is not None:
+                    server = stack.enter_context(serve_sample(settings.offline_sample))
+                    pins = settings.fetch.pinned_hosts + server.pins
+                    settings = replace(settings, fetch=replace(settings.fetch, pinned_hosts=pins))
+                    logger.info("offline sample served on %s for %d hosts", server.address, len(server.hosts))
+                progress.stage(f"{seed.seed_id}: discover")
+                discovery = discover_task(settings, seed, load.source_validators(db))
+                load.load_attempts(db, run_id, discovery.source_results, discovery.problems)
+                if discovery.query:
+                    load.record_search_query(db, run_id, discovery.query)
+                candidates, dropped = filter_window(dedupe_candidates(discovery.candidates), seed.seed_date,
+                                                    settings.window)
+                discovered, in_window = len(discovery.candidates), len(candidates)
+                plan = plan_fetches(candidates, load.known_article_urls(db), seed.text, settings.prefilter)
+                live = [c for c in plan.fetch if c.archived is None]  # archived pages are read, not crawled
+                if settings.fetch.obey_robots and live:
+                    verdicts, robots_results = robots_task(live, settings.fetch)
+                    load.load_attempts(db, run_id, robots_results)
+                    plan = plan.bar(robots_refusals([c.canonical_url for c in live], verdicts,
+                                                    settings.fetch.agent))
+                    delays = settings.fetch.host_delays + crawl_delays(verdicts)
+                    settings = replace(settings, fetch=replace(settings.fetch, host_delays=delays))
+                load.load_attempts(db, run_id, skipped_results(plan))
+                load.link_known_articles(db, seed.seed_id, run_id, plan.known)
+                known, prefiltered, new = len(plan.known), plan.prefiltered, list(plan.fetch)
+                logger.info("%d in window (%d outside dropped), %d already stored, %d pre-filtered, %d to fetch",
+                            in_window, dropped, known, prefiltered, len(new))
+                progress.stage(f"{seed.seed_id}: fetch, extract, load", len(new))
+                totals = fetch_extract_load(db, seed.seed_id, run_id, new, settings)
+                fetched, failed, loaded = totals.fetched, totals.failed, totals.loaded
+            progress.stage(f"{seed.seed_id}: judge, analyse")
+            # Judging and analysis read only the seed's articles, the [judge] settings and the
+            # user's aliases: when none changed since the last judged run, their rows stand.
+            # The fingerprint is recorded as the stages leave the warehouse (judging indexes copies).
+            if judging_state(db, seed, settings.judge) == load.judged_with(db, seed.seed_id):
+                logger.info("nothing new to judge: coverage, events and claims kept from the last run")
+                statuses = load.coverage_status_counts(db, seed.seed_id)
+            else:
+                judgements = judge_task(db, seed, settings.judge, run_id)
+                analyse_task(db, seed, run_id)
+                statuses = dict(Counter(j.status for j in judgements))
+            load.record_judged_with(db, run_id, judging_state(db, seed, settings.judge))
+        except Exception as exc:
+            load.finish_run(db, run_id, "failed", load.RunCounts(discovered, fetched, failed, loaded),
+                            note=f"{type(exc).__name__}: {exc}")
+            raise
+        load.finish_run(db, run_id, "finished", load.RunCounts(discovered, fetched, failed, loaded))
+        out = Path(report_dir) / f"{seed.seed_id}.md" if report_dir else None
+        story = report_task(db, seed, out)
+        return RunSummary(
+            seed_id=seed.seed_id, run_id=run_id, status="finished", discovered=discovered, in_window=in_window,
+            already_known=known, prefiltered=prefiltered, fetched=fetched, failed=failed, loaded=loaded,
+            statuses=statuses, db_path=str(db), report_path=str(out) if out else None,
+            seconds=time.monotonic() - started,
+            story=tuple(story),
+        )
 
 
 @flow(name="monitor-all-seeds", log_prints=False)

@@ -5,13 +5,17 @@ in place. Migrations are numbered, append-only ``sql/migrations/NNNN_name.sql``
 files applied once each in order and recorded in ``schema_migrations``; the
 views in ``sql/views.sql`` are recreated after every migration pass.
 Connections are short-lived: open one per unit of work, never share one
-between tasks or threads.
+between tasks or threads. A run holds the file open with :func:`held_open` so
+those short connections share one database instance: closing them does not
+checkpoint (a checkpoint per batch rewrote ever more of the file as it grew)
+and the schema is migrated once per run, not once per connection.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -47,22 +51,52 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+class _Held:
+    """Files held open by :func:`held_open` in this process (already migrated)."""
+
+    lock = threading.Lock()
+    paths: dict[str, int] = {}
+
+
 @contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A migrated connection (read-only ones see the file as it is and change nothing)."""
     if read_only and not Path(path).exists():
         raise WarehouseError(f"{path}: no warehouse file there (run 'storywatch run' first)")
+    key = _key(path)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        # DuckDB refuses a read-only connection to a file this process has open for writing.
+        con = duckdb.connect(str(path), read_only=read_only and key not in _Held.paths)
     except duckdb.Error as exc:
         raise WarehouseError(f"{path}: cannot open warehouse ({exc})") from None
     try:
         con.execute("SET TimeZone = 'UTC'")
-        if not read_only:
+        if not read_only and key not in _Held.paths:
             migrate(con)
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def held_open(path: Path) -> Iterator[None]:
+    """Keep the warehouse open (and migrated) for the block; see the module's docstring."""
+    key = _key(path)
+    with connect(path) as anchor:
+        with _Held.lock:
+            _Held.paths[key] = _Held.paths.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            with _Held.lock:
+                _Held.paths[key] -= 1
+                if not _Held.paths[key]:
+                    del _Held.paths[key]
+            anchor.execute("CHECKPOINT")
+
+
+def _key(path: Path) -> str:
+    return os.path.realpath(path)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:

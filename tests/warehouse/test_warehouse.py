@@ -143,3 +143,50 @@ def test_source_validators_round_trip_and_update(tmp_path):
     assert load.source_validators(db) == {"http://f.example/rss": ('"a"', "Wed, 26 Apr 2023 12:00:00 GMT")}
     load.load_attempts(db, "r2", [feed("not_modified", '"b"', None)])
     assert load.source_validators(db) == {"http://f.example/rss": ('"b"', None)}
+
+
+def test_page_bodies_are_stored_gzipped_and_read_back_as_fetched(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load.load_seed(db, SEED)
+    c, r, a = make_batch(3, "r1")
+    page = b"<html><body>" + b"<p>Kyiv and Beijing spoke.</p>" * 400 + b"</body></html>"
+    r[0] = FetchResult(r[0].url, "article", "ok", None, r[0].url, 200, "text/html", page, attempts=r[0].attempts)
+    load.load_batch(db, SEED.seed_id, "r1", c, r, a)
+    with connect(db, read_only=True) as con:
+        stored, encoding = con.execute("SELECT body, body_encoding FROM pages WHERE url = ?", [r[0].url]).fetchone()
+    assert encoding == "gzip" and len(stored) < len(page) / 10
+    assert load.page_body(db, r[0].url) == page
+    assert load.page_body(db, "http://never.example/") is None
+
+
+def test_bodies_stored_before_compression_still_read_back(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load.load_seed(db, SEED)
+    with connect(db) as con:  # a row as migration 0001-0007 wrote it
+        con.execute("INSERT INTO pages (url, final_url, content_type, http_status, body, fetched_at, run_id) "
+                    "VALUES ('http://old.example/', 'http://old.example/', 'text/html', 200, '<p>old</p>'::BLOB, "
+                    "now(), 'r0')")
+        con.execute("UPDATE pages SET body_encoding = NULL")  # as if the column had just been added
+    with connect(db) as con:
+        con.execute("DELETE FROM schema_migrations WHERE version = 8")
+        con.execute("ALTER TABLE pages DROP COLUMN body_encoding")
+    load.load_seed(db, SEED)  # reopening migrates again
+    assert load.page_body(db, "http://old.example/") == b"<p>old</p>"
+
+
+def test_a_held_warehouse_is_migrated_once_and_checkpointed_when_released(tmp_path, monkeypatch):
+    from warehouse import db as db_module
+
+    db = tmp_path / "w.duckdb"
+    calls = []
+    real = db_module.migrate
+    monkeypatch.setattr(db_module, "migrate", lambda con: calls.append(1) or real(con))
+    with db_module.held_open(db):
+        load.load_seed(db, SEED)
+        c, r, a = make_batch(4, "r1")
+        load.load_batch(db, SEED.seed_id, "r1", c, r, a)
+        assert counts(db)["articles"] == 4  # read-only readers see the held file
+        assert Path(str(db) + ".wal").exists()  # short connections closing did not checkpoint
+    assert calls == [1]
+    assert not Path(str(db) + ".wal").exists() or Path(str(db) + ".wal").stat().st_size == 0
+    assert counts(db)["articles"] == 4
