@@ -23,6 +23,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.utilities.annotations import quote
 
 from extractors.analysis import analyse_story
 from extractors.article import PageInput, extract_articles, worker_pool
@@ -202,17 +203,19 @@ def fetch_extract_load(db: Path, seed_id: str, run_id: str, new: Sequence[Candid
     # per-host bounds and pacing hold) and extracted (the worker processes) while
     # batch k is loaded here, so the workers never wait for the warehouse or the
     # network. At most two batches are extracting: bodies in memory stay bounded.
-    fetching = fetch_batch_task.submit(todo[0], settings.fetch) if todo else None
+    # Batches go to tasks quoted: Prefect would otherwise walk every record and page
+    # body looking for futures to resolve.
+    fetching = fetch_batch_task.submit(quote(todo[0]), settings.fetch) if todo else None
     extracting: deque[tuple[list[Candidate], list[FetchResult], PrefectFuture]] = deque()
     totals = load.BatchCounts(fetched=0, failed=0, loaded=0)
     for number, batch in enumerate(todo):
         results = fetching.result()
         if number + 1 < len(todo):
-            fetching = fetch_batch_task.submit(todo[number + 1], settings.fetch)
-        extracting.append((batch, results, extract_batch_task.submit(batch, results)))
+            fetching = fetch_batch_task.submit(quote(todo[number + 1]), settings.fetch)
+        extracting.append((batch, results, extract_batch_task.submit(quote(batch), quote(results))))
         while len(extracting) == 2 or (extracting and number + 1 == len(todo)):
             done, pages, extracted = extracting.popleft()
-            totals = totals + load_batch_task(db, seed_id, run_id, done, pages, extracted.result())
+            totals = totals + load_batch_task(db, seed_id, run_id, quote(done), quote(pages), quote(extracted.result()))
             progress.advance(f"{seed_id}: fetch, extract, load", len(done))
     return totals
 
