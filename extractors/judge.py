@@ -67,14 +67,16 @@ def judge_coverage(
     """
     seed_terms = key_terms(seed.text)
     seed_shingles = shingles(tokens(seed.text), settings.shingle_words)
-    features = [_features(a, settings) for a in articles]
 
+    # One article's shingles at a time: kept for all of them, they grew memory with the
+    # size of the story (about 150 kB an article).
     scores: dict[str, tuple[float, float, float]] = {}
-    for f in features:
+    for article in articles:
+        f = _features(article, settings)
         common = len(seed_shingles & f.shingles)
-        union = len(seed_shingles | f.shingles) or 1
+        union = len(seed_shingles) + len(f.shingles) - common or 1
         containment = common / (len(seed_shingles) or 1)
-        scores[f.article.article_id] = (relevance(seed_terms, f.terms), common / union, containment)
+        scores[article.article_id] = (relevance(seed_terms, f.terms), common / union, containment)
 
     def is_seed_copy(article_id: str) -> bool:
         # A near-duplicate of the seed, or a piece that carries most of it.
@@ -88,8 +90,8 @@ def judge_coverage(
         clusters = cluster_articles(articles, settings)
 
     judgements = []
-    for f in features:
-        aid = f.article.article_id
+    for article in articles:
+        aid = article.article_id
         rel, sim, cont = scores[aid]
         cluster_id: str | None = None
         origin = False
