@@ -8,8 +8,11 @@ seed and its ``.toml``, and serves the corpus from a 127.0.0.1 server that sleep
 
 - the limit: ``trafilatura.extract`` over the page bytes in a two-process spawn pool,
   no network, warm-up excluded; run first and last, the mean of the two is the limit;
-- storywatch: the full ``storywatch run`` (fetch, extract, judge, load), then the same
-  run again with nothing new;
+- storywatch: the full ``storywatch run`` (discover, fetch, extract, load, judge, analyse,
+  report), then the same run again with nothing new, both against a Prefect API server
+  started once before them (as scheduled deployments run; its start-up is printed, not
+  counted); with ``--cold``, once more into a fresh warehouse with Prefect's temporary
+  server started inside the run, as a one-off ``storywatch run`` on a new machine does;
 - trafilatura's command line: ``trafilatura --input-file urls.txt --parallel 16`` with a
   config that only turns off its 5 s per-domain sleep and its SSRF guard (printed).
 
@@ -19,7 +22,7 @@ runs in its own process under ``/usr/bin/time``: CPU is user + sys of that proce
 every child it waited for; peak memory is GNU time's ``%M``, the largest resident set
 of any single process in that tree (not their sum).
 
-    .venv/bin/python benchmarks/throughput.py [--n 2000] [--latency 0.03] [--skip-cli] [--keep]
+    .venv/bin/python benchmarks/throughput.py [--n 2000] [--latency 0.03] [--skip-cli] [--cold] [--keep]
 """
 
 from __future__ import annotations
@@ -31,11 +34,13 @@ import multiprocessing
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+import urllib.request
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
@@ -201,10 +206,17 @@ def measure_limit(folder: Path, label: str) -> Measure:
                    f"{result['extracted']} extracted; {wall:.1f}s with pool start and warm-up")
 
 
-def measure_storywatch(folder: Path, seed: Path, label: str) -> tuple[Measure, str]:
-    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "NO_COLOR": "1"}
+def measure_storywatch(folder: Path, seed: Path, label: str, api_url: str | None,
+                       db_name: str = "w.duckdb") -> tuple[Measure, str]:
+    """``storywatch run`` against the Prefect API at ``api_url``, or with Prefect's temporary
+    server (started and stopped inside the run) when it is None."""
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "NO_COLOR": "1",
+           "PREFECT_HOME": str(folder / "prefect-home")}
+    env.pop("PREFECT_API_URL", None)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
     argv = [str(VENV_BIN / "storywatch"), "run", str(seed), "--allow-private-network",
-            "--db", str(folder / "w.duckdb"), "--report-dir", str(folder / "reports")]
+            "--db", str(folder / db_name), "--report-dir", str(folder / "reports")]
     wall, cpu, peak, out = timed(argv, folder, env)
     finished = _FINISHED.search(out)
     fetched = _FETCHED.search(out)
@@ -213,6 +225,41 @@ def measure_storywatch(folder: Path, seed: Path, label: str) -> tuple[Measure, s
     if fetched:
         note += f"; fetched {fetched.group(1)}, failed {fetched.group(2)}, new {fetched.group(3)}"
     return Measure(label, pages, wall, cpu, peak, note), out
+
+
+@dataclass
+class PrefectServer:
+    """A long-lived Prefect API server, as a scheduled deployment runs against."""
+
+    process: subprocess.Popen
+    api_url: str
+    start_seconds: float
+
+    @classmethod
+    def start(cls, folder: Path) -> PrefectServer:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        env = {**os.environ, "PREFECT_HOME": str(folder / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+               "PREFECT_UI_ENABLED": "false"}
+        started = time.perf_counter()
+        process = subprocess.Popen([str(VENV_BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
+                                    "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        api_url = f"http://127.0.0.1:{port}/api"
+        while time.perf_counter() - started < 120:
+            try:
+                with urllib.request.urlopen(f"{api_url}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return cls(process, api_url, time.perf_counter() - started)
+            except OSError:
+                time.sleep(0.2)
+        process.kill()
+        raise SystemExit("throughput: the Prefect server did not start within 120 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
 
 
 def measure_cli(folder: Path) -> Measure:
@@ -239,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=2000, help="pages in the corpus (default 2000)")
     parser.add_argument("--latency", type=float, default=0.03, help="seconds slept per response (default 0.03)")
     parser.add_argument("--skip-cli", action="store_true", help="do not run trafilatura's command line")
+    parser.add_argument("--cold", action="store_true",
+                        help="also run storywatch once with Prefect's temporary server, into a fresh warehouse")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--limit", type=Path, help=argparse.SUPPRESS)  # internal: the limit's child process
     args = parser.parse_args(argv)
@@ -256,14 +305,20 @@ def main(argv: list[str] | None = None) -> int:
               f"latency {args.latency * 1000:.0f} ms, server 127.0.0.1:{server.port}, {os.cpu_count()} cores")
         print(f"folder: {folder}")
 
+        prefect = PrefectServer.start(folder)
+        print(f"Prefect server: {prefect.api_url}, healthy after {prefect.start_seconds:.1f}s (not in any row)")
         first_limit = measure_limit(folder, "limit (first)")
         before = server.snapshot()
-        story, _ = measure_storywatch(folder, seed, "storywatch run")
+        story, _ = measure_storywatch(folder, seed, "storywatch run", prefect.api_url)
         served = server.snapshot() - before
         before = server.snapshot()
-        rerun, _ = measure_storywatch(folder, seed, "storywatch rerun")
+        rerun, _ = measure_storywatch(folder, seed, "storywatch rerun", prefect.api_url)
         served_rerun = server.snapshot() - before
+        prefect.stop()
         rows = [first_limit, story]
+        if args.cold:
+            cold, _ = measure_storywatch(folder, seed, "storywatch, cold", None, "cold.duckdb")
+            rows.append(replace(cold, note=cold.note + "; Prefect's temporary server started inside"))
         if not args.skip_cli:
             before = server.snapshot()
             cli = measure_cli(folder)
@@ -281,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         flow = _FINISHED.search(story.note)
         if flow:
             rate = story.pages / float(flow.group(1))
-            print(f"storywatch by the flow's own time ({flow.group(1)}s, no Prefect server start-up): "
+            print(f"storywatch by the flow's own time ({flow.group(1)}s, no process start-up): "
                   f"{rate:.1f} pages/s, ratio {rate / limit:.2f}")
         print(f"storywatch: server saw {served['p']} page and {served['feeds']} feed requests")
         print(f"rerun (nothing new): {rerun.seconds:.2f}s = {rerun.seconds / story.seconds:.1%} of the first run's "
@@ -291,9 +346,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"trafilatura CLI: --parallel {CLI_THREADS}, config = package defaults with SLEEP_TIME = 0 "
                   "and SSRF_PROTECTION = off; txt output, no --deduplicate; its file names are hashes of the "
                   "extracted text, so copies whose token fell outside the extracted text share one file")
-        print("seconds: wall time of the whole process (storywatch includes Prefect's temporary server "
-              "start-up; its own figure is in the note); CPU and peak memory from /usr/bin/time "
-              "(peak = largest single process in the tree)")
+        print("seconds: wall time of the whole process (storywatch runs against a Prefect server started "
+              "before the rows, as scheduled deployments do; 'cold' starts Prefect's temporary server inside "
+              "the run); CPU and peak memory from /usr/bin/time (peak = largest single process in the tree)")
     finally:
         server.shutdown()
         if args.keep:
