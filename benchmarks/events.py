@@ -41,7 +41,7 @@ from extractors.seed import load_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-SETS = ("events", "events-dev2", "events-heldout", "events-heldout2")
+SETS = ("events", "events-dev2", "events-dev3", "events-heldout", "events-heldout2", "events-heldout3")
 SEED = load_seed(ROOT / "seeds" / "xi-zelensky-call.txt")
 
 EventKey = tuple[str, str, str | None, str | None]

@@ -28,7 +28,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Literal
 
-from extractors.known_actors import KNOWN_ACTORS
+from extractors.known_actors import KNOWN_ACTORS, KNOWN_NAMES
 
 ActorKind = Literal["person", "state", "organisation"]
 
@@ -57,6 +57,22 @@ _STATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "Taiwan": ("taiwanese", ("taiwan", "taipei")),
     "India": ("indian", ("india", "new delhi")),
     "Turkey": ("turkish", ("turkey", "turkiye", "ankara")),
+    "South Korea": ("south korean", ("south korea", "seoul", "republic of korea")),
+    "North Korea": ("north korean", ("north korea", "pyongyang")),
+    "Israel": ("israeli", ("israel", "jerusalem")),
+    "Qatar": ("qatari", ("qatar", "doha")),
+    "Oman": ("omani", ("oman", "muscat")),
+    "United Arab Emirates": ("emirati", ("united arab emirates", "uae", "abu dhabi")),
+    "Brazil": ("brazilian", ("brazil", "brasilia")),
+    "South Africa": ("south african", ("south africa", "pretoria")),
+    "Indonesia": ("indonesian", ("indonesia", "jakarta")),
+    "Canada": ("canadian", ("canada", "ottawa")),
+    "Australia": ("australian", ("australia", "canberra")),
+    "Spain": ("spanish", ("spain", "madrid")),
+    "Netherlands": ("dutch", ("netherlands", "the hague")),
+    "Switzerland": ("swiss", ("switzerland", "bern")),
+    "Moldova": ("moldovan", ("moldova", "chisinau")),
+    "Lithuania": ("lithuanian", ("lithuania", "vilnius")),
     "European Union": ("european", ("european union", "eu", "brussels", "european commission")),
     "NATO": ("nato", ("nato", "north atlantic treaty organization")),
     "United Nations": ("un", ("united nations", "un", "u.n.")),
@@ -64,12 +80,19 @@ _STATES: dict[str, tuple[str, tuple[str, ...]]] = {
 _STATE_GROUPS = ("officials", "official", "diplomats", "diplomat", "authorities", "government", "leadership",
                  "side", "delegation", "negotiators", "effort", "efforts", "initiative", "position", "proposal",
                  "plan", "mediation", "foreign office", "contribution", "stance", "readiness", "role", "presidency",
-                 "president's office", "presidential office", "embassy")
+                 "president's office", "presidential office", "embassy", "capital")
 _AGENT_GROUPS = frozenset({"officials", "diplomats", "authorities", "government", "leadership", "delegation",
                            "negotiators", "presidency", "president's office", "presidential office", "embassy",
                            "foreign office"})
 # ("foreign office" is a state group: "Germany's foreign office" acts for Germany)
 _MINISTRIES = ("foreign ministry", "ministry of foreign affairs", "foreign affairs ministry", "mfa")
+# The foreign ministries coded as actors of their own: those whose spokespeople brief daily on the
+# China-Russia-Ukraine story. Any other state's foreign ministry speaks for its state.
+_MINISTRY_ACTORS = frozenset({"China", "Russia", "Ukraine"})
+# Unnamed office holders ("the Polish foreign minister") whom no dictionary entry names: the state acts.
+_STATE_ROLES = ("foreign minister", "prime minister", "president", "premier", "chancellor", "defence minister",
+                "defense minister", "foreign secretary", "leader", "head of state", "ambassador", "spokesman",
+                "spokeswoman", "spokesperson")
 # Titles written before a name; absorbed into the mention ("President Xi", "Mr Zelensky").
 _TITLES = frozenset({
     "president", "premier", "prime", "minister", "chancellor", "king", "queen", "prince", "ambassador",
@@ -295,18 +318,25 @@ def builtin_table() -> ActorTable:
     table = ActorTable()
     roles: dict[str, list[str]] = {}
     shorts: dict[str, int] = {}
-    for name, _state, _role in KNOWN_ACTORS:
+    for name, _state, _role in KNOWN_ACTORS + KNOWN_NAMES:
         shorts[fold(_short_form(name))] = shorts.get(fold(_short_form(name)), 0) + 1
     for name, state, role in KNOWN_ACTORS:
         # "Li" is Li Qiang or Li Hui: a surname two entries share names no one until a text says which.
         canonical = _add_person(table, name, "builtin", short=shorts[fold(_short_form(name))] == 1)
         table.affiliations.setdefault(canonical, state)
         demonym = _STATES.get(state, ("", ()))[0]
-        for phrase in _role_phrases(demonym, role.lower(), state) + [f"{state} {role.lower()}"]:
+        # "the Kremlin spokesman", "the Commission president": a role an institution's name makes unique
+        own = [role.lower()] if role[:1].isupper() else []
+        owners = [f"{name} {role.lower()}" for name in _STATES.get(state, ("", ()))[1][:3]]  # "US secretary of state"
+        for phrase in _role_phrases(demonym, role.lower(), state) + [f"{state} {role.lower()}"] + own + owners:
             roles.setdefault(fold(phrase), []).append(canonical)
         if "envoy" in role or "representative" in role:  # "the Chinese envoy", "Beijing's envoy"
             for owner in (demonym, *_STATES.get(state, ("", ()))[1][:2]):
-                roles.setdefault(fold(f"{owner} envoy"), []).append(canonical)
+                for title in ("envoy", "special envoy", "special representative"):
+                    roles.setdefault(fold(f"{owner} {title}"), []).append(canonical)
+    for name, state, _role in KNOWN_NAMES:  # names only: their roles name no one
+        canonical = _add_person(table, name, "builtin", short=shorts[fold(_short_form(name))] == 1)
+        table.affiliations.setdefault(canonical, state)
     presidents = {name for name, _state, role in KNOWN_ACTORS if role == "president"}
     for phrase, listed in roles.items():
         names = list(dict.fromkeys(listed))  # one entry may list a phrase twice ("Russia president")
@@ -323,8 +353,19 @@ def builtin_table() -> ActorTable:
             if group in _AGENT_GROUPS:  # "France's presidency said" (not "Beijing's efforts", which is no agent)
                 for name in names[:2]:
                     table.add(f"{name} {group}", state, "state", "builtin")
+        for role in _STATE_ROLES:  # "the Polish foreign minister", unnamed and in no entry: the state
+            for owner in (demonym, state, *names[:2]):
+                if fold(f"{owner} {role}") not in roles:
+                    table.add(f"{owner} {role}", state, "state", "builtin")
         for ministry in _MINISTRIES:
             canonical = f"{demonym.capitalize()} Foreign Ministry" if demonym.isalpha() else f"{state} Foreign Ministry"
+            if state not in _MINISTRY_ACTORS:  # "Poland's foreign ministry said" is Poland speaking
+                canonical = state
+                table.add(f"{demonym} {ministry}", state, "state", "builtin")
+                table.add(f"{state} {ministry}", state, "state", "builtin")
+                for name in names[:2]:
+                    table.add(f"{name} {ministry}", state, "state", "builtin")
+                continue
             table.add(f"{demonym} {ministry}", canonical, "organisation", "builtin")
             table.add(f"{state} {ministry}", canonical, "organisation", "builtin")
             for name in names[:2]:
@@ -377,6 +418,16 @@ _ROLE_INTRO = re.compile(
 )
 
 
+_ROLE_NOUN = (r"(?:[a-z]+\s+){0,3}(?:spokes(?:man|woman|person)|adviser|advisor|aide|minister|ambassador|envoy|"
+              r"official|diplomat|director|secretary|negotiator|representative|president|chancellor|premier)")
+_NAME = r"[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){1,2}"
+# "Chinese foreign ministry spokesman Yu Jun", "the Polish deputy foreign minister, Jan Nowak,",
+# "Jan Nowak, Poland's deputy foreign minister,"
+_TITLED_INTRO = re.compile(
+    rf"\b(?P<demonym>[A-Z][a-z]+)(?:['’]s)?\s+{_ROLE_NOUN}(?:\s+|,\s+)(?P<name>{_NAME})|"
+    rf"(?P<name2>{_NAME}),\s+(?:the\s+|a\s+)?(?P<demonym2>[A-Z][a-z]+)(?:['’]s)?\s+{_ROLE_NOUN}\b")
+
+
 def learn_people(table: ActorTable, text: str) -> None:
     """Add the people ``text`` introduces by full name, with their short forms and role phrases."""
     for match in _ROLE_INTRO.finditer(text):
@@ -391,12 +442,18 @@ def learn_people(table: ActorTable, text: str) -> None:
             table.add(name, ministry, "organisation", "learned")
             continue
         canonical = _add_person(table, name)
-        if state is not None and table.kinds.get(state) == "state":
-            table.affiliations.setdefault(canonical, state)
+        if home is not None and table.kinds.get(home) == "state":  # "Hungarian Foreign Minister X" acts for Hungary
+            table.affiliations.setdefault(canonical, home)
         role = match.group("role").lower()
         demonym = match.group("demonym").lower()
         for phrase in _role_phrases(demonym, role, state):
             table.add(phrase, canonical, "person", "learned")
+    for match in _TITLED_INTRO.finditer(text):  # "Chinese foreign ministry spokesman Yu Jun": whose, at least
+        name = _person_name(match.group("name") or match.group("name2"))
+        demonym = match.group("demonym") or match.group("demonym2")
+        home = table.aliases.get(fold(demonym)) or _DEMONYM_STATES.get(demonym.lower())
+        if name is not None and home is not None and table.kinds.get(home) == "state":
+            table.affiliations.setdefault(_add_person(table, name), home)
     for match in re.finditer(r"(?<![\w'’])(?:[A-Z][\w'’\-]+)(?:\s+[A-Z][\w'’\-]+){1,2}", text):
         name = _person_name(match.group(0))
         if name is not None:

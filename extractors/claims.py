@@ -54,10 +54,11 @@ SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 
 _NUMBER_WORDS = {w: i for i, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
                                              "nine", "ten", "eleven", "twelve"))} | {"a": 1, "an": 1, "half": 0.5}
-_UNITS = r"(?P<unit>minute|hour|day|week|month|year|point)s?"
+_UNITS = r"(?P<unit>minute|hour|day|week|month|year|point|decade)s?"
 _NUMBER = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|{'|'.join(_NUMBER_WORDS)})[\s-]+{_UNITS}\b", re.IGNORECASE)
 # "the first call", "was the first between the two leaders", "had not spoken once since the invasion"
-_FIRST = re.compile(r"\bfirst\s+(?:time|call|contact|conversation|talks|direct|phone|known|since)\b|\bfor the first\b|"
+_FIRST = re.compile(r"\bfirst\s+(?:time|call|contact|conversation|talks|direct|phone|known|since|exchange)\b|"
+                    r"\bfor the first\b|"
                     r"\b(?:was|is|marked|it\s+was)\s+(?:the|their)\s+first\b|\bthe\s+first\s+(?:between|since)\b|"
                     r"\b(?:had|have|has)\s+(?:not|never)\s+(?:once\s+)?(?:spoken|talked|met)\b", re.IGNORECASE)
 # "again" only as the contact's own adverb ("spoke again"), not "was on display again this week when ..."
@@ -79,6 +80,9 @@ _INITIATOR = (
     # "a conversation that Kyiv had requested"
     re.compile(r"\b(?:call|conversation|talks)\s+(?:that|which)\s+(?P<who>[^,.;]{2,40}?)\s+(?:had\s+)?(?:requested|"
                r"initiated|sought|proposed|asked\s+for|arranged)\b", re.IGNORECASE),
+    # "arranged on Xi's initiative", "on the initiative of Beijing"
+    re.compile(r"\bon\s+(?P<who>[^,.;]{2,40}?)['’]s\s+(?:request|initiative|invitation)", re.IGNORECASE),
+    re.compile(r"\bon\s+the\s+(?:request|initiative|invitation)\s+of\s+(?P<who>[^,.;]{2,60})", re.IGNORECASE),
 )
 # Patterns whose initiator is the subject before the verb: the mention nearest the verb is it
 # ("The Chinese side said that Kyiv had asked for the call" -> Kyiv).
@@ -353,7 +357,9 @@ def _numbers(sentence: str) -> list[tuple[float, str, frozenset[str]]]:
         raw = match.group("n").lower()
         n = float(raw) if raw[0].isdigit() else float(_NUMBER_WORDS[raw])
         unit = match.group("unit").lower()
-        out.append((n, unit, _content(sentence) - {unit, f"{unit}s", raw}))
+        if unit == "decade":  # "a decade after" is ten years
+            n, unit = n * 10, "year"
+        out.append((n, unit, _content(sentence) - {unit, f"{unit}s", raw, "decade", "decades"}))
     return out
 
 
@@ -378,6 +384,13 @@ _SYNONYMS = {w: group[0] for group in (
     ("only", "sole", "single", "lone"),
     ("way", "solution", "path", "paths", "route", "option", "means", "avenue"),
     ("war", "conflict", "crisis", "fighting"),
+    # the words of a diplomatic rupture and its repair, for number contexts ("reopen embassies within
+    # two months" is "reopening diplomatic missions within two months")
+    ("reopen", "reopening", "reopened", "reopens", "restore", "restoring", "restored", "resume", "resuming",
+     "resumed", "normalise", "normalize", "normalising", "normalizing", "normalised", "normalized"),
+    ("missions", "mission", "embassies", "embassy"),
+    ("ties", "relations"),
+    ("severing", "severed", "sever", "cutting", "cut", "broken", "broke", "breaking", "rupture"),
 ) for w in group}
 # "one of several possible paths", "not the only way": the same words denying the claim's "only".
 _NOT_ONLY = re.compile(r"\b(?:one\s+of\s+(?:several|many|a\s+number\s+of|the)|not\s+the\s+only|"

@@ -41,18 +41,38 @@ _JOINED = re.compile(r"\s+and\s+(?:his|her|their|its)?\s*")
 # attribution; "..., as its ambassador was announced by Zelensky" is a passive, not an attribution.
 _TRAILING_ATTRIBUTION = re.compile(r",\s+(?:[\w'’.-]+\s+){1,6}?(?<!was\s)(?<!were\s)(?<!been\s)(?<!is\s)"
                                    r"(?:said|says|told\s+\w+|added|confirmed|announced)"
+                                   # (not "..., while the Elysee said France was in favour": a clause of its own)
+                                   r"(?![^,“\"]{0,40}?\b(?:was|is|were|are|had|has|have|would|will)\b)"
                                    r"(?:\s+on\s+\w+|\s+in\s+a\s+statement)?[^,“\"]{0,40}"
                                    r"(?:,\s+(?:responding|adding|speaking|referring|writing|citing|saying)\b[^“\"]*?)?"
                                    r"[.!?]?[”\"]?\s*$")
 _REFERENCE = re.compile(r"\b(?:the|this|that|these|those|during|after|before|since)\s+(?:\w+\s+)?$")
+# "the envoy's visit" (an owner the table does not know), not "this week's call" (a time)
+_UNKNOWN_OWNER = re.compile(r"(?<!week)(?<!month)(?<!year)(?<!day)(?<!night)(?<!weekend)['’]s\s+(?:[a-z-]+\s+)?$")
+_ASKED_FOR = re.compile(r"\b(?:(?:call(?:ed|s|ing)?|appeal(?:ed|s|ing)?|push(?:ed|es|ing)?|press(?:ed|es|ing)?|"
+                        r"ask(?:ed|s|ing)?)\s+for|propos(?:ed|es|ing)|offer(?:ed|s|ing)?|suggest(?:ed|s|ing)?|"
+                        r"sought|seek(?:s|ing)?|demand(?:ed|s|ing)?|want(?:ed|s)?|favou?r(?:ed|s)?)\s+"
+                        r"(?:(?:a|an|the|new|direct|fresh|further|peace|more)\s+){0,3}$")
+_PREPOSITIONAL_REFERENCE = re.compile(r"\b(?:on|to|about|over|after|since|following)\s+(?:the|this|that|their|a|an)\s+"
+                                      r"(?:[\w-]+\s+){0,2}$")
 _NOUN_TRIGGER = re.compile(r"(?:visit|trip|tour|talks|meeting|call|conversation)\b")
 # Reported opinion about events, not events: "Analysts said the choice ... signalled"
 _COMMENTARY = re.compile(r"\b(?:analysts?|experts?|observers?|commentators?|critics?)\s+(?:said|say|says|believe|"
                          r"believes|noted|note|argued|argue|think)\b", re.IGNORECASE)
-_SAME_DAY = re.compile(r"\b(?:that|the\s+same)\s+day\b")
-_PRONOUN_SUBJECT = re.compile(r"^\s*(?:He|She|It|They)\b")
+_SAME_DAY = re.compile(r"\b(?:that|the\s+same)\s+day\b|^\s*(?:during|in)\s+the\s+(?:call|conversation|talks|meeting)\b")
+# What a warning, denial or thanks is about, not a second event: "warned Xi against arming Russia",
+# "denied supplying weapons", "refrained from criticising", "thanked China for its humanitarian aid".
+_CONTENT = re.compile(r"(?:\b(?:against|from)\s+|\b(?:against|from|of)\s+\w+ing\s+(?:[\w'’-]+\s+){0,3}|"
+                      # "since Russia invaded Ukraine": a time clause's act is background
+                      r"\b(?:since|ever\s+since)\s+(?:[\w'’-]+\s+){1,4}|"
+                      r"\b(?:denied|denies|deny|denying)\s+(?:ever\s+|having\s+)*(?:\w+ing\s+)?|"
+                      r"\bfor\s+(?:its|his|her|their|the)\s+(?:\w+\s+)?)$")
+# ("During the call, he promised ...": after an opening phrase too)
+_PRONOUN_SUBJECT = re.compile(r"^\s*(?:[^,]{1,40},\s+(?:he|she|it|they)|(?:He|She|It|They))\b")
 _REPORTING = re.compile(r"\b(?:said|says|told\s+(?:reporters|journalists|the\s+\w+|\w+)|stated|announced|added|"
                         r"confirmed|reported|saying|claiming|insisting|arguing)\s+(?:that\s+)?", re.IGNORECASE)
+_SAID = re.compile(r"\b(?:said|says|told\s+(?:reporters|journalists|\w+)|added|reported|stated)\s+(?:that\s+)?",
+                   re.IGNORECASE)
 _ASKING = re.compile(r"\b(?:urged|urges|pressed|presses|asked|asks|called\s+on|calls\s+on|invited|"
                      r"encouraged|refused|refuses|declined|declines)\b")
 _INTENT = re.compile(r"\b(?:decision|decided|plan|plans|planned|offer|offered|readiness|ready|willingness|willing|"
@@ -106,6 +126,9 @@ _THAT = re.compile(r"\bthat\s+(?:the\s+)?")
 # A new clause after "; " or ", but": unless its first word is a verb or auxiliary (the subject is shared).
 _NEW_CLAUSE = re.compile(r"(?:;|,\s+but)\s+(?!(?:did|does|do|was|were|is|are|has|had|have|would|will|could|"
                          r"also|then|later|not|never)\b)(?![a-z]+ed\b)")
+# "Had a substantive conversation with Qin Gang": a post's first person, subject dropped
+_SUBJECTLESS = re.compile(r"[“\"„‘]?\s*(?:Had|Held|Spoke|Met|Talked|Discussed|Received|Welcomed|Thanked|Called|"
+                          r"Told|Urged|Visited|Agreed)\b")
 _FIRST_PERSON_START = re.compile(r"\s*(?:I|We)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|my|My|our|Our|us|me|you|your)\b")
 
@@ -134,6 +157,7 @@ def extract_events(text: str, published: date | None, actors: ActorTable,
         events.extend(found)
     events.extend(_quoted_accusations(text, quotes, published, actors, events))
     events.extend(_first_person_events(text, quotes, published, actors, events))
+    events.extend(_quoted_refusals(text, quotes, published, actors, events))
     return events
 
 
@@ -154,8 +178,10 @@ def _sentence_events(sentence: str, published: date | None, actors: ActorTable,
     lowered = sentence.lower()
     # Words in quotation marks are the speaker's; a first-person quote ("I had a long call") is
     # recorded as a quote, not coded as the reporter's event report.
-    quoted = [span for span, words in quoted_spans(sentence) if _FIRST_PERSON.search(words)]
-    mentions = [m for m in actors.mentions(sentence) if not _inside(m.start, quoted)]
+    quoted = [span for span, words in quoted_spans(sentence) if _FIRST_PERSON.search(words) or
+              _SUBJECTLESS.match(words)]
+    mentions = _placed_institutions(sentence, [m for m in actors.mentions(sentence) if not _inside(m.start, quoted)],
+                                    actors)
     when = resolve_date(sentence, published)
     carried = previous is not None and bool(_SAME_DAY.search(lowered)) and previous.day.basis != "published"
     if carried:
@@ -163,12 +189,14 @@ def _sentence_events(sentence: str, published: date | None, actors: ActorTable,
     pronoun = previous.subject if previous is not None and _PRONOUN_SUBJECT.match(sentence) else None
     subjects = [m for m in mentions if _subject_like(sentence, m)]
     context = _Context(subjects[0] if subjects else pronoun, when)
-    if not mentions:
+    if not mentions and pronoun is None:
         return [], context
     if _COMMENTARY.search(sentence):
         return [], context
     found: list[Event] = []
     taken: list[tuple[int, int, tuple[str, str | None]]] = []
+    trips = [m.end() for t in TRIGGERS if t.event_type == "CONSULT" and t.mode == "visit" for m in t.pattern.finditer(
+        lowered)]
     for trigger in TRIGGERS:
         for match in trigger.pattern.finditer(lowered):
             start, end = match.span()
@@ -178,6 +206,18 @@ def _sentence_events(sentence: str, published: date | None, actors: ActorTable,
             if any(kind == (trigger.event_type, trigger.mode) and e <= start <= e + 60 for _, e, kind in taken):
                 continue
             before = lowered[max(0, start - 40) : start]
+            # "will send its envoy to Ukraine to hold talks": the talks are the trip's purpose, one event
+            if trigger.event_type == "CONSULT" and trigger.mode != "visit" and re.search(
+                    r"\bto\s+(?:[\w-]+\s+){0,2}$", before) and any(
+                    e <= start <= e + 100 for e in trips):
+                continue
+            # "severed ties seven years ago", "cut ties in 2016": background, not news
+            clause = _clause(sentence, start, end)
+            if _BACKGROUND.search(clause) or _past_year(clause, published):
+                continue
+            # "would welcome any effort, provided it respected ...": a condition, not an act
+            if re.search(r"\bwould\s+(?:\w+\s+)?$", before) and _CONDITION.search(lowered, end):
+                continue
             if NEGATION.search(before) or HYPOTHETICAL.search(before):
                 continue
             # "during the visit", "the talks were open": a reference to an event, not a report of one
@@ -188,12 +228,32 @@ def _sentence_events(sentence: str, published: date | None, actors: ActorTable,
                     and not (trigger.mode == "visit" and _OWN_VISIT.search(before)) \
                     and not (lowered[start:end].endswith("between") and not _object_of_trigger(lowered, start)):
                 continue
+            # "welcomed the envoy's visit": a visit or call whose possessor names no actor is no one's
+            if trigger.event_type == "CONSULT" and _NOUN_TRIGGER.match(lowered, start) and \
+                    (owned := _UNKNOWN_OWNER.search(before)) and not any(
+                    m.end in (start - len(before) + owned.start(), start - len(before) + owned.start() + 2)
+                    for m in mentions):
+                continue
+            # "dismissed Western criticism of Beijing": a noun that is another verb's object is no event
+            if trigger.nominal(lowered[start:end]) and not lowered[start:end].endswith("between") and any(
+                    t.event_type != trigger.event_type and re.search(
+                        rf"(?:{t.pattern.pattern})(?:\s+[\w'’-]+){{0,2}}\s+$", lowered[max(0, start - 60) : start])
+                    for t in TRIGGERS):
+                continue
+            # "called for talks with Moscow", "proposed a meeting": what is asked for has not happened
+            if trigger.event_type == "CONSULT" and _ASKED_FOR.search(before):
+                continue
             # "accused Kyiv of turning down": the accusation's content, not a second event
-            if re.search(r"\bof\s+$", before):
+            if re.search(r"\bof\s+(?:\w+ing\s+){0,2}$", before) or _CONTENT.search(before):
                 continue
             # "urged Xi to talk to Zelensky", "China's decision to send an envoy", "agreed to reopen":
             # what was asked, decided or agreed is not a second event
             pledged = _pledged(trigger, lowered, start)
+            # "agreed to restore relations and reopen embassies": the second infinitive is agreed too
+            wide = lowered[max(0, start - 100) : start]
+            if (joined_to := re.search(r"\bto\s+(?:[\w'’-]+\s+){1,4}?(?:and|or)\s+$", wide)) and \
+                    _INTENT.search(wide[: joined_to.start() + 3]) and not pledged:
+                continue
             if re.search(r"\bto\s+$", before) and not pledged and (_INTENT.search(before) or (
                     trigger.event_type == "CONSULT" and _ASKING.search(lowered[:start]))):
                 continue
@@ -201,19 +261,56 @@ def _sentence_events(sentence: str, published: date | None, actors: ActorTable,
             if pair is None:
                 continue
             actor, target = pair
+            # "“China supports peace,” the embassy in Paris said": a quoted act's target is in the quote
+            # (not a quoted word: “appreciated” Beijing's efforts)
+            inside = next(((a, b) for (a, b), words in quoted_spans(sentence) if a < start < b
+                           and len(words.split()) >= 3), None)
+            if inside is not None and target is not None and not inside[0] <= target.start < inside[1]:
+                target = None
+            # "Lavrov met Wang in Moscow": a consultation with one's own state is a misread place
+            if trigger.event_type == "CONSULT" and target is not None and target.kind == "state" and \
+                    actors.side(target.canonical) == actors.side(actor.canonical):
+                target = None
+            if actor is pronoun and target is None and trigger.event_type == "CONSULT":
+                continue  # "He also met officials": whom, the sentence does not say
             taken.append((start, end, (trigger.event_type, trigger.mode)))
-            mode = _mode(trigger, lowered)
+            mode = _mode(trigger, _own_clause(lowered, start), lowered[start:end])
             reported = trigger.event_type in _STATEMENT_TYPES and _REPORTING.search(lowered[:start])
-            if (_FUTURE.search(before) or pledged) and not reported:
+            if (_FUTURE.search(before) or pledged) and not reported or (mode == "third-party" and trigger.passive):
+                # (a deal "brokered by China": the mediation is background to the deal, undated)
                 day = EventDate(published, "published")
+            elif re.match(r"(?:(?:phone|telephone)\s+)?(?:visit|trip|tour|talks|meeting|call|conversation)\b",
+                          lowered[start:]) and _PREPOSITIONAL_REFERENCE.search(before):
+                # "commented on Thursday on the telephone conversation between ...": the day is the comment's;
+                # the conversation's own day is in its noun phrase, if anywhere
+                day = resolve_event_date(sentence[start:], 0, end - start, published)
             else:
                 day = when if carried else resolve_event_date(sentence, start, end, published)
             # "urged French and German officials": one event per joined target
             second = _coordinated(sentence, target, mentions) if target is not None and \
                 trigger.event_type in _STATEMENT_TYPES else None
-            for each in (target, second) if second is not None else (target,):
+            each_target: tuple[Mention | None, ...] = (target, second) if second is not None else (target,)
+            if trigger.mode == "visit" and target is not None:  # "will visit Ukraine, Poland and Russia"
+                each_target = (target, *_listed(sentence, target, mentions))
+            if mode == "third-party":  # mediation: one event per mediated party
+                each_target = _mediated(sentence, start, end, trigger.passive, mentions, actor, actors)
+                if not each_target:
+                    taken.pop()
+                    continue
+            each_target = tuple(t for t in each_target if t is None or t.canonical != actor.canonical)
+            if not each_target:  # an actor acting on itself is a misreading
+                taken.pop()
+                continue
+            # "Scholz and Macron have both urged Xi": a one-sided act of joined subjects, one event each
+            doers = [actor]
+            if trigger.event_type in _STATEMENT_TYPES and not trigger.passive:
+                doers += [m for m in mentions if actor.end <= m.start and m.end <= start and _JOINED.fullmatch(
+                    sentence[actor.end : m.start]) and re.fullmatch(
+                    r"\s+(?:(?:have|has|had|both|also|jointly|each|all|\w+ly)\s+){0,3}", sentence[m.end : start])
+                    and m.canonical not in {actor.canonical, *(t.canonical for t in each_target if t)}]
+            for doer, each in ((d, t) for d in doers for t in each_target):
                 found.append(Event(
-                    actor=actor.canonical, event_type=trigger.event_type, mode=mode,
+                    actor=doer.canonical, event_type=trigger.event_type, mode=mode,
                     target=each.canonical if each else None, event_date=day.day, date_basis=day.basis,
                     location=_location(sentence, end, actors) if _PLACED.get(trigger.event_type, True) and
                     mode not in ("phone", "third-party") else None,
@@ -224,6 +321,77 @@ def _sentence_events(sentence: str, published: date | None, actors: ActorTable,
     found.extend(_received_in_places(sentence, mentions, when, actors, found))
     found.extend(_participle_meeting(sentence, mentions, published, found))
     return _dedupe(found, actors), context
+
+
+# ("has met Putin more than 40 times": a tally, not an event)
+_BACKGROUND = re.compile(r"\b(?:\w+|\d+)\s+(?:years|decades)\s+(?:ago|earlier|before)\b|"
+                         r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens?\s+of|several|many)\s+times\b")
+_CONDITION = re.compile(r"\b(?:if|provided|providing|as\s+long\s+as|so\s+long\s+as|on\s+condition|unless)\b")
+_YEAR = re.compile(r"\b(?:in|since|from)\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\s+)?(?P<year>(?:19|20)\d\d)\b")
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    """The comma- or semicolon-bounded stretch around a trigger."""
+    left = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start)) + 1
+    right = min((i for i in (sentence.find(",", end), sentence.find(";", end)) if i >= 0), default=len(sentence))
+    return sentence[left:right]
+
+
+def _past_year(clause: str, published: date | None) -> bool:
+    """"cut ties in 2016" in a 2023 story: an act of an earlier year is background."""
+    return published is not None and any(int(m.group("year")) < published.year for m in _YEAR.finditer(clause))
+
+
+def _listed(sentence: str, first: Mention, mentions: list[Mention]) -> list[Mention]:
+    """The states listed after ``first``: "Ukraine, Poland, France and Russia"."""
+    out, last = [], first
+    for m in mentions:
+        if m.start < last.end:
+            continue
+        if m.kind == "state" and re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", sentence[last.end : m.start]) \
+                and m.canonical not in {first.canonical, *(o.canonical for o in out)}:
+            out.append(m)
+            last = m
+        else:
+            break
+    return out
+
+
+_BARE_MINISTRY = re.compile(r"\b[Tt]he\s+(?:foreign\s+)?ministry\b(?!\s+of\b)")
+
+
+def _placed_institutions(sentence: str, mentions: list[Mention], actors: ActorTable) -> list[Mention]:
+    """"In Moscow, the foreign ministry welcomed ...", "the ministry in Kyiv said": a bare ministry
+    placed in a capital is that state's."""
+    out = list(mentions)
+    for match in _BARE_MINISTRY.finditer(sentence):
+        if any(m.start <= match.start() < m.end for m in mentions):
+            continue
+        placed = next((m for m in mentions if m.kind == "state" and (
+            re.fullmatch(r",\s*", sentence[m.end : match.start()]) and re.search(r"\b[Ii]n\s+$", sentence[:m.start])
+            or re.fullmatch(r"\s+in\s+", sentence[match.end() : m.start]))), None)
+        if placed is None:
+            continue
+        ministry = actors.canonical(f"{placed.canonical} foreign ministry") or placed.canonical
+        out.append(Mention(match.group(0), match.start(), match.end(), ministry, actors.kinds.get(ministry, "state")))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _mediated(sentence: str, start: int, end: int, passive: bool, mentions: list[Mention], mediator: Mention,
+              actors: ActorTable) -> tuple[Mention, ...]:
+    """The parties a mediator brought together: "mediated the talks between A and B" (after the verb),
+    "A and B agreed ... in a deal brokered by C" (before a passive); none named, none coded."""
+    side = actors.side(mediator.canonical)
+    mentions = [m for m in mentions if not re.search(r"\b(?:in|at)\s+$", sentence[max(0, m.start - 4) : m.start])]
+    if passive:
+        pool = [m for m in mentions if m.end <= start and actors.side(m.canonical) != side]
+        pool = pool[-2:] if len(pool) >= 2 and _JOINED.fullmatch(sentence[pool[-2].end : pool[-1].start]) \
+            else pool[-1:]
+    else:
+        pool = [m for m in mentions if m.start >= end and actors.side(m.canonical) != side][:2]
+        if len(pool) == 2 and not _JOINED.fullmatch(sentence[pool[0].end : pool[1].start]):
+            pool = pool[:1]
+    return tuple(pool)
 
 
 # "The call was welcomed in Kyiv and, more guardedly, in Washington": a passive with no agent whose
@@ -292,6 +460,9 @@ def _reported_accusation(sentence: str, mentions: list[Mention], when: EventDate
         speaker = (right_before or speakers)[0]
         targets = [m for m in mentions if m.start >= match.end()
                    and actors.side(m.canonical) != actors.side(speaker.canonical)]
+        # "said Li had been told that Russia bore responsibility": the accused is the accusation's subject
+        accused = [m for m in targets if m.end <= match.end() + ACCUSATION.search(complement).start()]
+        targets = accused[-1:] + [m for m in targets if m not in accused[-1:]]
         if targets:
             return [Event(speaker.canonical, "ACCUSE", None, targets[0].canonical, when.day, when.basis, None,
                           sentence, sentence[match.start() : match.end()].strip())]
@@ -345,11 +516,29 @@ def _actors(trigger: Trigger, sentence: str, start: int, end: int, mentions: lis
                    else None) or (before[0] if before else None) or (owners[0] if owners else None)
         return (agent, patient) if agent else None
     actor = before[0] if before else (pronoun if pronoun is not None and region == 0 else None)
+    # "French officials, who urged Beijing": the relative pronoun's antecedent acts
+    if (relative := re.search(r",\s+who\s+(?:(?:also|had|has|have|later|then|\w+ly)\s+){0,2}$", sentence[:start])):
+        antecedent = [m for m in mentions if m.end == relative.start()]
+        if antecedent:
+            actor = antecedent[0]
+    # "accused China of ..., a charge Beijing denies": a subject right before the verb, after the first
+    # subject's own act, starts a clause of its own
+    elif actor is not None and (adjacent := next((m for m in before if re.fullmatch(
+            r"\s+(?:(?:has|have|had|also|still|again|repeatedly|\w+ly)\s+){0,2}", sentence[m.end : start])), None)) \
+            and adjacent is not actor and any(t.pattern.search(lowered, actor.end, adjacent.start) for t in TRIGGERS):
+        actor = adjacent
     if actor is None and trigger.event_type == "CONSULT":
         actor = _visit_owner(sentence, start, end, mentions)
     if actor is None:
         return None
     statement = trigger.event_type in _STATEMENT_TYPES
+    # "The ministry said the envoy had met Zelensky": the speaker reports someone else's act
+    if not statement and (reports := [r for r in _SAID.finditer(sentence, actor.end, start)]) and re.match(
+            r"(?:the|a|an)\s+(?:[\w-]+\s+){1,6}?(?:had|has|have|was|were|is|would|will)\b",
+            sentence[reports[-1].end() :]) \
+            and len(sentence[reports[-1].end() : start].split()) > 2 and not any(
+            reports[-1].end() <= m.start < start for m in mentions):
+        return None
     if region > 0 and statement and _REPORTING.search(sentence[:region]):
         # "Kuleba said Kyiv welcomed ...": a person speaking for their own side acts
         speakers = [m for m in mentions if m.end <= region and m.kind == "person" and _subject_like(sentence, m)]
@@ -365,12 +554,32 @@ def _actors(trigger: Trigger, sentence: str, start: int, end: int, mentions: lis
         return joined[0], joined[1]
     if trigger.event_type != "COOPERATE":
         after = [m for m in after if not _described(sentence, m)]
+    # "welcomed the call ... and urged Beijing": a target stops at the next coordinated verb or semicolon
+    if (next_verb := _NEXT_VERB.search(lowered, end)) is not None:
+        after = [m for m in after if m.start < next_verb.start()]
+    if (semicolon := sentence.find(";", end)) >= 0:
+        after = [m for m in after if m.start < semicolon]
+    # "held talks in Moscow with Lavrov": a place the meeting is in is not the other party
+    if trigger.event_type == "CONSULT" and trigger.mode != "visit" and not trigger.adjacent_target:
+        parties = [m for m in after if not re.search(r"\b(?:in|at)\s+$", lowered[max(0, m.start - 4) : m.start])]
+        after = parties or after
+    # "dismissed Western criticism of Beijing's efforts": Beijing is the criticised, not the dismissed
+    after = [m for m in after if not _OF_CLAIM.search(lowered[end : m.start])]
+    # "warned the West against sending weapons to Kyiv": Kyiv is in what was warned against
+    after = [m for m in after if not re.search(r"\b(?:against|from|of)\s+\w+ing\b", lowered[end : m.start])]
+    # "denied supplying weapons to Russia", "rejected claims that ...": what is denied names no target
+    if trigger.event_type == "REJECT" and re.match(r"\s+(?:having\s+)?(?:\w+ing|that)\b", lowered[end:]):
+        return actor, None
     if trigger.event_type == "REQUEST" and (asked := _asked(sentence, end, mentions, actor)) is not None:
         return actor, asked[0]
     target = (_ambassador_target(sentence, start, mentions) if trigger.event_type == "COOPERATE" else None) or (
         _destination(sentence, end, mentions, actor) if trigger.mode == "visit" else None) or next(
         (m for m in after if m.canonical != actor.canonical), None)
     return actor, target
+
+
+_NEXT_VERB = re.compile(r"\s+(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:[a-z]+ly\s+)?[a-z]+ed\b(?!\s+(?:by|to)\b)")
+_OF_CLAIM = re.compile(r"\b(?:criticism|accusations?|allegations?|claims?|charges?)\s+of\s+(?:\w+\s+){0,1}$")
 
 
 # Where the object of "urged", "pressed", "called on" ends: "urged Li in Brussels on Thursday to ...".
@@ -546,16 +755,54 @@ def _quoted_accusations(text: str, quotes: Sequence[Quote], published: date | No
     return found
 
 
+# "Ukraine will not accept any proposals ...," the ministry said: the speaker's side refusing is a REJECT
+_REFUSAL = re.compile(r"\b(?:will|would|shall|can|could|do|does|did)\s*(?:not|never|n't)\s+(?:\w+\s+)?"
+                      r"(?:accept|agree\s+to|recogni[sz]e|tolerate|negotiate\s+on)\b|\b(?:cannot|won't)\s+"
+                      r"(?:accept|agree\s+to|recogni[sz]e|tolerate)\b|\b(?:rejects?|refuses?)\b")
+
+
+def _quoted_refusals(text: str, quotes: Sequence[Quote], published: date | None, actors: ActorTable,
+                     events: list[Event]) -> list[Event]:
+    found = []
+    sentences = split_sentences(text)
+    for quote in quotes:
+        if quote.speaker is None or quote.speaker not in actors.kinds or not (refusal := _REFUSAL.search(quote.quote)):
+            continue
+        side = actors.side(quote.speaker)
+        head = quote.quote[: refusal.start()]
+        subjects = actors.mentions(head)
+        if not (re.match(r"\s*We\b", head) or (subjects and re.match(rf"\s*{re.escape(subjects[0].text)}\b", head)
+                                                and actors.side(subjects[0].canonical) == side)):
+            continue
+        sentence = _sentence_of(quote, sentences)
+        if any(e.event_type == "REJECT" and e.sentence == sentence for e in events + found):
+            continue
+        targets = [m for m in actors.mentions(quote.quote[refusal.end() :]) if actors.side(m.canonical) != side]
+        when = resolve_date(sentence, published)
+        found.append(Event(quote.speaker, "REJECT", None, targets[0].canonical if targets else None, when.day,
+                           when.basis, None, sentence, refusal.group(0)))
+    return found
+
+
 _PREPOSITIONS = frozenset({"of", "to", "with", "for", "by", "from", "in", "on", "at", "against", "about", "over",
                            "told", "asked", "urged", "informed", "assured", "between", "and", "backing", "than"})
+
+
+_HOLDERS_OF = re.compile(r"^\s*(?:the\s+)?(?:[a-z]+\s+)?(?:ministers|leaders|presidents|heads|governments|"
+                         r"delegations|representatives|envoys|officials)\s+of\s+(?:(?:[A-Za-z]+\s+){1,3}and\s+)?$")
 
 
 def _subject_like(sentence: str, mention: Mention) -> bool:
     """Whether a mention can be a clause's subject: not a possessive ("China's readiness") and not
     the object of a preposition or of a verb of telling ("of China", "told Zelensky")."""
-    if re.match(r"['’]s\b", sentence[mention.end : mention.end + 3]) or mention.text.endswith(("'s", "’s")):
+    if re.match(r"['’][sS]\b", sentence[mention.end : mention.end + 3]) or \
+            mention.text.endswith(("'s", "’s", "'S", "’S")):
         return False
-    previous = re.findall(r"[\w'’]+", sentence[max(0, mention.start - 20) : mention.start].lower())
+    head = sentence[max(0, mention.start - 40) : mention.start].lower()
+    # "the foreign ministers of Saudi Arabia and Iran met": the office holders of a state are the state
+    if _HOLDERS_OF.search(head):
+        return True
+    previous = re.findall(r"[\w'’]+", head[-20:])
     return not previous or previous[-1] not in _PREPOSITIONS
 
 
@@ -573,7 +820,16 @@ def quoted_spans(sentence: str) -> list[tuple[tuple[int, int], str]]:
     return spans
 
 
-def _mode(trigger: Trigger, lowered: str) -> str | None:
+def _own_clause(lowered: str, start: int) -> str:
+    """"visited Moscow, where he held talks with Lavrov": the talks' channel is their own clause's."""
+    cut = lowered.rfind(", where ", 0, start)
+    if cut >= 0:
+        return lowered[cut:]
+    after = lowered.find(", where ", start)
+    return lowered[:after] if after >= 0 else lowered
+
+
+def _mode(trigger: Trigger, lowered: str, matched: str = "") -> str | None:
     if trigger.event_type != "CONSULT":
         return trigger.mode
     if trigger.adjacent_target:  # "told X ...": a phone call only if the sentence says so
@@ -584,8 +840,8 @@ def _mode(trigger: Trigger, lowered: str) -> str | None:
         return "visit"
     if PHONE.search(lowered):
         return "phone"
-    if MEETING.search(lowered):
-        return "meeting"
+    if MEETING.search(lowered) or re.search(r"\b(?:talks|discussions?)\b", matched):
+        return "meeting"  # "held talks in Beijing": in person unless a phone is named
     return trigger.mode
 
 
@@ -606,6 +862,10 @@ def _dedupe(events: list[Event], actors: ActorTable) -> list[Event]:
     consultation, named by its most specific target (a person over a state)."""
     best: dict[tuple[str, str, str | None, str | None], Event] = {}
     for e in events:
+        if actors.kinds.get(e.actor) == "person" and e.actor not in actors.affiliations:
+            continue  # someone the text names only by name, for no state: whose act it is is unknown
+        if e.event_type == "CONSULT" and e.target is None:
+            continue  # a consultation is between two parties: "spoke to reporters" names no second one
         key = (actors.side(e.actor), e.event_type, e.mode, actors.side(e.target) if e.target else None)
         kept = best.get(key)
         if kept is None or (actors.kinds.get(e.target or "") == "person"

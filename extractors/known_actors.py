@@ -46,4 +46,43 @@ KNOWN_ACTORS: tuple[tuple[str, str, str], ...] = (
     ("Josep Borrell", "European Union", "foreign policy chief"),
     ("Jens Stoltenberg", "NATO", "secretary general"),
     ("Antonio Guterres", "United Nations", "secretary general"),
+    ("Wang Yi", "China", "top diplomat"),
+)
+
+# Ambassadors, spokespeople, aides and ministers whose names the China-Russia-Ukraine diplomacy of 2023
+# brings up. Their names (and surnames) resolve to them, with their state; their roles do not: an
+# unnamed "Saudi foreign minister" or "Polish foreign minister" is coded as the state, as event coders do.
+KNOWN_NAMES: tuple[tuple[str, str, str], ...] = (
+    ("Lu Shaye", "China", "ambassador to France"),
+    ("Fu Cong", "China", "ambassador to the EU"),
+    ("Zhang Jun", "China", "ambassador to the UN"),
+    ("Xie Feng", "China", "ambassador to the US"),
+    ("Pavlo Riabikin", "Ukraine", "ambassador to China"),
+    ("Oleg Nikolenko", "Ukraine", "foreign ministry spokesman"),
+    ("Mykhailo Podolyak", "Ukraine", "presidential adviser"),
+    ("Oleksii Reznikov", "Ukraine", "defence minister"),
+    ("Sergei Shoigu", "Russia", "defence minister"),
+    ("Dmitry Medvedev", "Russia", "security council deputy chairman"),
+    ("Mikhail Galuzin", "Russia", "deputy foreign minister"),
+    ("Vasily Nebenzya", "Russia", "ambassador to the UN"),
+    ("Yuri Ushakov", "Russia", "Kremlin aide"),
+    ("Matthew Miller", "United States", "State Department spokesman"),
+    ("Karine Jean-Pierre", "United States", "White House press secretary"),
+    ("Lloyd Austin", "United States", "defense secretary"),
+    ("Kamala Harris", "United States", "vice president"),
+    ("Linda Thomas-Greenfield", "United States", "ambassador to the UN"),
+    ("Anne-Claire Legendre", "France", "foreign ministry spokeswoman"),
+    ("Elisabeth Borne", "France", "prime minister"),
+    ("Olivier Veran", "France", "government spokesman"),
+    ("Steffen Hebestreit", "Germany", "government spokesman"),
+    ("Boris Pistorius", "Germany", "defence minister"),
+    ("Andrzej Duda", "Poland", "president"),
+    ("Mateusz Morawiecki", "Poland", "prime minister"),
+    ("Zbigniew Rau", "Poland", "foreign minister"),
+    ("Charles Michel", "European Union", "European Council president"),
+    ("Peter Stano", "European Union", "foreign affairs spokesman"),
+    ("Hossein Amir-Abdollahian", "Iran", "foreign minister"),
+    ("Faisal bin Farhan", "Saudi Arabia", "foreign minister"),
+    ("Alexander Lukashenko", "Belarus", "president"),
+    ("Viktor Orban", "Hungary", "prime minister"),
 )

@@ -50,10 +50,11 @@ _INSTITUTION = re.compile(r"^(?:the\s+)?(?P<what>(?:foreign\s+)?ministry(?:\s+of
 ANONYMOUS = ""  # a speaker the text deliberately leaves unnamed: no fallback to an earlier speaker
 _SPEECH = (r"(?:said|says|say|told|tells|added|adds|wrote|writes|tweeted|posted|stated|states|noted|notes|"
            r"declared|insisted|stressed|warned|explained|argued|continued|concluded|replied|responded|"
-           r"according\s+to|announced|remarked|commented)")
+           r"according\s+to|announced|remarked|commented|(?:was|were)\s+quoted\s+as\s+saying)")
 _AFTER = re.compile(rf"^\s*,?\s*(?:{_SPEECH}\s+(?P<who1>[^,.;]{{1,80}}?)(?=[,.;]|$)|(?P<who2>[^,.;“\"]{{1,80}}?)"
                     rf"\s+{_SPEECH}\b)", re.IGNORECASE)
 _SPEECH_ACT = re.compile(r"\b(?:urged|urging|called|calling|described|describing|warned|warning|pledged|promised|vowed|"
+                         r"blamed|blaming|criticised|criticized|condemned|denounced|saying|adding|"
                          r"welcomed|accused|accusing|insisted|demanded|asked|praised|dismissed|rejected|"
                          r"expressed|voiced|branded|labell?ed|termed|dubbed)\b")
 _SAID_AFTER_NAME = re.compile(rf"\s*(?:,[^,“\"]{{1,120}},)?\s+(?:\w+\s+)?{_SPEECH}\b", re.IGNORECASE)
@@ -80,14 +81,18 @@ def extract_quotes(text: str, actors: ActorTable) -> list[Quote]:
         for match in _QUOTE.finditer(paragraph):
             words = next(g for g in match.groups() if g is not None).strip(" ,")
             speaker = _speaker(paragraph, match.start(), match.end(), actors)
-            if len(words.split()) < MIN_QUOTE_WORDS and not (speaker and _attributed(paragraph, match.start())):
+            if len(words.split()) < MIN_QUOTE_WORDS and not (speaker and (_attributed(paragraph, match.start()) or
+                                                                           _AFTER.match(paragraph[match.end() :]))):
                 continue
             if speaker == ANONYMOUS:
                 quotes.append(Quote(None, words, number))
                 continue
-            if speaker is None and _attributed_to_pronoun(paragraph, match.end()):
-                people = [m for m in actors.mentions(paragraph[: match.start()]) if m.kind == "person"]
-                speaker = paragraph_speaker or (people[-1].canonical if people else last_speaker)
+            if speaker is None and (_attributed_to_pronoun(paragraph, match.end()) or _PRONOUN_BEFORE.search(
+                    paragraph, max(0, match.start() - 40), match.start())):
+                speaker = paragraph_speaker or _subject_person(paragraph[: match.start()], actors) or last_speaker
+            if speaker is None and _stands_alone(paragraph, match.start(), match.end()):
+                # 'Kuleba was blunt. "China must choose a side."': the previous sentence's subject speaks
+                speaker = paragraph_speaker or _subject_person(paragraph[: match.start()], actors)
             if speaker is None:
                 speaker = paragraph_speaker or (last_speaker if _continues(paragraph, match.start()) else None)
             quotes.append(Quote(speaker, words, number))
@@ -101,6 +106,37 @@ def extract_quotes(text: str, actors: ActorTable) -> list[Quote]:
     return quotes
 
 
+# Words before a person mention that make it an object, not a subject ("thanked Xi", "with Xi").
+_OBJECT_BEFORE = frozenset({"of", "to", "with", "for", "by", "from", "in", "on", "at", "against", "about", "after",
+                            "before", "than", "and", "told", "thanked", "urged", "met", "called", "asked", "pressed",
+                            "criticised", "criticized", "accused", "praised", "welcomed", "invited", "informed"})
+
+
+def _subject_person(earlier: str, actors: ActorTable) -> str | None:
+    """The person a pronoun or an unattributed quote refers to: the subject of the last sentence
+    naming a person ("Zelensky thanked Xi. ... he said" -> Zelensky), else the last person named."""
+    for sentence in reversed(split_sentences(earlier)):
+        people = [m for m in actors.mentions(sentence.text) if m.kind == "person"]
+        if not people:
+            continue
+        for m in people:
+            previous = re.findall(r"[\w'’]+", sentence.text[: m.start].lower())[-1:]
+            if not (previous and previous[0] in _OBJECT_BEFORE) and not re.match(
+                    r"['’]s\b", sentence.text[m.end : m.end + 2]):
+                return m.canonical
+        return people[-1].canonical
+    return None
+
+
+def _stands_alone(paragraph: str, start: int, end: int) -> bool:
+    """A quotation that is a sentence of its own, after another sentence, with no speech verb."""
+    head = paragraph[:start].rstrip()
+    if not head or not re.search(r"[.!?][”\"’]?$", head):
+        return False
+    tail = re.split(r"(?<=[.!?])\s", paragraph[end:], maxsplit=1)[0]
+    return not _SPEECH_WORD.search(tail)
+
+
 def _attributed(paragraph: str, start: int) -> bool:
     """Whether the sentence names a speech or evaluation verb before the quote."""
     return bool(_ATTRIBUTING.search(paragraph, _sentence_start(paragraph, start), start))
@@ -112,11 +148,15 @@ def _speaker(paragraph: str, start: int, end: int, actors: ActorTable) -> str | 
     sentence = paragraph[sentence_start : end + (sentence_end.end() if sentence_end else 200)]
 
     def resolve(who: str) -> str | None:
-        return _name(who, actors) or _institution(_subject_phrase(who), sentence, paragraph[:sentence_start], actors)
+        return _name(who, actors) or _institution(_subject_phrase(who), sentence, paragraph[:sentence_start], actors) \
+            or _role_holder(who, paragraph[:start], actors)
 
     after = paragraph[end : end + 120]
     if match := _AFTER.match(after):
         who = match.group("who1") or match.group("who2")
+        # "said Zelensky's chief of staff, Andriy Yermak": the apposition names the speaker
+        if match.group("who1") and (named := _APPOSITION.match(after, match.end("who1"))):
+            who = named.group("name")
         if _anonymous(who):
             return ANONYMOUS
         if found := resolve(who):
@@ -213,6 +253,8 @@ def _phrase(words: str | None) -> str | None:
     words = _LEADING.sub("", " ".join(words.split())).strip(" ,")
     # "one Western diplomat": the head noun is not a name, so the text names no one.
     names = re.findall(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*", words)
+    if names and names[-1].lower() in ("he", "she", "it", "they", "we", "i"):
+        return None
     if names and words.endswith(names[-1]):
         return names[-1]
     return None
@@ -245,10 +287,36 @@ def _colon_before(before: str) -> str | None:
     return match.group("who") if match else None
 
 
+_OWN_STAFF = r"(?:office|press\s+office|spokes(?:man|woman|person)|press\s+secretary|aides?|team|administration|camp)"
+_APPOSITION = re.compile(r",\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*[,.]")
+_PRONOUN_BEFORE = re.compile(r"\b(?:he|she)\s+(?:\w+ly\s+)?(?:said|added|says|adds|wrote|continued|told\s+\w+)"
+                             r"\s*[:,]?\s*$", re.IGNORECASE)
+# "the spokeswoman said": the holder of that role the paragraph named before
+_DEFINITE_ROLE = re.compile(r"^(?:the\s+)(?:[a-z]+\s+){0,3}(?:spokes(?:man|woman|person)|minister|president|ambassador|"
+                            r"envoy|chancellor|premier|secretary|adviser|advisor|aide|diplomat)$", re.IGNORECASE)
+
+
+def _role_holder(words: str, earlier: str, actors: ActorTable) -> str | None:
+    """A definite role phrase with no name ("the spokeswoman") names the person the paragraph named last."""
+    if not _DEFINITE_ROLE.match(" ".join(_LEADING_ADVERB.sub("", words.strip()).split())):
+        return None
+    people = [m for m in actors.mentions(earlier) if m.kind == "person"]
+    return people[-1].canonical if people else None
+
+
 def _name(words: str, actors: ActorTable) -> str | None:
     """The actor a speaker phrase names: the last mention in it ("China's foreign ministry
-    spokesman Wang Wenbin" -> the person), preferring people."""
-    mentions: list[Mention] = actors.mentions(words)
+    spokesman Wang Wenbin" -> the person), preferring people; not an owner ("Zelensky's aide")."""
+    mentions: list[Mention] = [m for m in actors.mentions(words) if m.kind != "person" or not (
+        re.match(r"['’]s\b", words[m.end : m.end + 2]) or m.text.endswith(("'s", "’s")))]
+    # "the Chinese embassy in Paris": the place an institution sits in is not the speaker
+    placed = [m for m in mentions if not re.search(r"\b(?:in|at)\s+$", words[: m.start])]
+    mentions = placed or mentions
+    # "Zelensky's office", "Putin's spokesman": the person's side speaks
+    if not mentions and (owner := re.match(rf"^\s*(?:the\s+)?(?P<who>.+?)['’]s\s+{_OWN_STAFF}\s*$", words)):
+        people = [m for m in actors.mentions(owner.group("who")) if m.kind == "person"]
+        if people and people[-1].canonical in actors.affiliations:
+            return actors.affiliations[people[-1].canonical]
     people = [m for m in mentions if m.kind == "person"]
     if people:
         return people[-1].canonical
