@@ -199,9 +199,9 @@ def fetch_extract_load(db: Path, seed_id: str, run_id: str, new: Sequence[Candid
                        settings: MonitorSettings) -> load.BatchCounts:
     """Fetch, extract and load ``new`` batch by batch; returns the totals."""
     todo = list(batches(new, settings.pipeline.batch_size))
-    # Three stages overlap: batch k+1 is fetched (network, one fetch at a time so
-    # per-host bounds and pacing hold) and extracted (the worker processes) while
-    # batch k is loaded here, so the workers never wait for the warehouse or the
+    # Three stages overlap: while batch k is loaded here, batch k+1 is extracted (the
+    # worker processes) and batch k+2 fetched (network, one fetch at a time so per-host
+    # bounds and pacing hold), so the workers never wait for the warehouse or the
     # network. At most two batches are extracting: bodies in memory stay bounded.
     # Batches go to tasks quoted: Prefect would otherwise walk every record and page
     # body looking for futures to resolve.
