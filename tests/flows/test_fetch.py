@@ -419,3 +419,31 @@ def test_tls_to_a_pinned_host_uses_the_host_name_for_sni_and_the_certificate(tmp
     assert wrong.outcome == "failed" and wrong.reason.startswith("TLS certificate error: Hostname mismatch")
     assert len(wrong.attempts) == 1  # a wrong certificate is not retried
     assert sorted(server_names) == ["news.example", "other.example"]
+
+
+def test_an_idle_connection_reads_as_open_until_the_server_closes_it():
+    # The pool's "has the server hung up?" test, answered from the kept socket.
+    import socket
+
+    from flows.fetch.guard import parse_pins
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    async def scenario() -> tuple[bool, bool, bool]:
+        backend = GuardedBackend(parse_pins(()), allow_private=True)
+        stream = await backend.connect_tcp("127.0.0.1", port)
+        accepted, _ = await asyncio.to_thread(listener.accept)
+        quiet = stream.get_extra_info("is_readable")
+        accepted.close()  # the server hangs up
+        await asyncio.sleep(0.05)
+        closed = stream.get_extra_info("is_readable")
+        same = stream.get_extra_info("socket") is not None and stream.get_extra_info("server_addr")[1] == port
+        await stream.aclose()
+        return quiet, closed, same
+
+    try:
+        quiet, closed, same = asyncio.run(scenario())
+    finally:
+        listener.close()
+    assert (quiet, closed, same) == (False, True, True)
