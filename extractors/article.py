@@ -159,6 +159,23 @@ def extract_page(page: PageInput) -> Article | ExtractionFailure:
                            content_type=page.content_type)
 
 
+def in_workers(work: Callable[[T], R], items: list[T]) -> list[R | BaseException]:
+    """``work(item)`` for every item on the run's worker pool (:func:`worker_pool`); in this
+    process without one, or for a handful of items. An item whose work raised gets the
+    exception in place of its result."""
+    if _SHARED.pool is None or len(items) < INLINE_BELOW:
+        return [_attempt(work, item) for item in items]
+    return run_in_processes(work, items, _SHARED.pool.workers)
+
+
+def _attempt(work: Callable[[T], R], item: T) -> R | BaseException:
+    try:
+        return work(item)
+    except Exception as exc:
+        LOGGER.exception("worker task failed")
+        return exc
+
+
 def run_in_processes(work: Callable[[T], R], items: list[T], workers: int) -> list[R | BaseException]:
     """``work(item)`` for every item in spawned processes, in input order.
 

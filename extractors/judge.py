@@ -6,7 +6,9 @@ Out: one :class:`Judgement` per article (a row of ``coverage``).
 Method (thresholds and reasons in README, "Judging"):
 1. relevance: the weighted share of the seed's key terms the article contains;
 2. similarity_to_seed (Jaccard) and containment_of_seed (the share of the
-   seed's word 5-shingles found in the article), computed exactly;
+   seed's word 5-shingles found in the article), computed exactly
+   (``extractors.features``; the pipeline computes them on its workers as each
+   batch is extracted and passes them in);
 3. copies between articles (``extractors.dedupe``): exact duplicates, near-
    duplicates and partial copies from MinHash signatures and LSH; linked
    articles form clusters whose earliest published member is the origin. The
@@ -20,29 +22,14 @@ Method (thresholds and reasons in README, "Judging"):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from extractors.dedupe import ClusterMember, CopyRule, Scheme, assign_clusters, link_batch, sign_texts
+from extractors.features import ArticleFeatures, SeedProfile, article_features, seed_profile
 from extractors.records import Article, CoverageStatus, Judgement, Seed
 from extractors.settings import JudgeSettings
-from extractors.terms import KeyTerm, key_terms, shingles, term_set, tokens
 
 _LATEST = datetime.max.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class _Features:
-    article: Article
-    shingles: frozenset[str]
-    terms: frozenset[str]
-
-
-def relevance(terms: Sequence[KeyTerm], found: set[str] | frozenset[str]) -> float:
-    total = sum(t.weight for t in terms)
-    if total == 0:
-        return 0.0
-    return sum(t.weight for t in terms if t.match_key in found) / total
 
 
 def dedupe_scheme(settings: JudgeSettings) -> Scheme:
@@ -54,29 +41,35 @@ def copy_rule(settings: JudgeSettings) -> CopyRule:
     return CopyRule(near_duplicate_jaccard=settings.near_duplicate_jaccard, copy_containment=settings.copy_containment)
 
 
+def profile_for(seed: Seed, settings: JudgeSettings) -> SeedProfile:
+    return seed_profile(seed, dedupe_scheme(settings))
+
+
 def judge_coverage(
     seed: Seed,
     articles: Sequence[Article],
     settings: JudgeSettings,
     clusters: Mapping[str, ClusterMember] | None = None,
+    features: Mapping[str, ArticleFeatures] | None = None,
 ) -> list[Judgement]:
     """Judge every article against the seed; the result follows the input order.
 
     ``clusters`` maps article ids to their copy cluster (the warehouse's, kept
     across runs); None clusters the given articles among themselves.
+    ``features``: those already computed (by the pipeline's workers) against this
+    seed and settings; the others are computed here.
     """
-    seed_terms = key_terms(seed.text)
-    seed_shingles = shingles(tokens(seed.text), settings.shingle_words)
-
+    profile = profile_for(seed, settings)
+    features = features or {}
     # One article's shingles at a time: kept for all of them, they grew memory with the
     # size of the story (about 150 kB an article).
     scores: dict[str, tuple[float, float, float]] = {}
     for article in articles:
-        f = _features(article, settings)
-        common = len(seed_shingles & f.shingles)
-        union = len(seed_shingles) + len(f.shingles) - common or 1
-        containment = common / (len(seed_shingles) or 1)
-        scores[article.article_id] = (relevance(seed_terms, f.terms), common / union, containment)
+        known = features.get(article.article_id)
+        if known is None or known.content_hash != article.content_hash:
+            known = article_features(article, profile)
+        f = known.scores
+        scores[article.article_id] = (f.relevance, f.similarity, f.containment)
 
     def is_seed_copy(article_id: str) -> bool:
         # A near-duplicate of the seed, or a piece that carries most of it.
@@ -120,16 +113,6 @@ def judge_coverage(
             )
         )
     return judgements
-
-
-def _features(article: Article, settings: JudgeSettings) -> _Features:
-    words = tokens(f"{article.title or ''}\n{article.text}")
-    body_words = tokens(article.text)
-    return _Features(
-        article=article,
-        shingles=frozenset(shingles(body_words, settings.shingle_words)),
-        terms=frozenset(term_set(words)),
-    )
 
 
 def cluster_articles(articles: Sequence[Article], settings: JudgeSettings) -> dict[str, ClusterMember]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from extractors.judge import relevance
+from extractors.features import relevance
 from extractors.records import Candidate
 from extractors.settings import PrefilterSettings
 from extractors.terms import KeyTerm, key_terms, term_set, tokens

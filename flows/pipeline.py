@@ -27,7 +27,8 @@ from prefect.utilities.annotations import quote
 
 from extractors.analysis import analyse_story
 from extractors.article import PageInput, extract_articles, worker_pool
-from extractors.judge import copy_rule, dedupe_scheme, judge_coverage
+from extractors.features import ArticleFeatures, SeedProfile, features_of
+from extractors.judge import copy_rule, dedupe_scheme, judge_coverage, profile_for
 from extractors.plan import plan_fetches, skipped_results
 from extractors.records import (
     Article,
@@ -126,38 +127,54 @@ def fetch_batch_task(candidates: list[Candidate], settings: FetchSettings) -> li
                         for c in candidates], settings)
 
 
+@dataclass(frozen=True)
+class Extracted:
+    """One batch's extraction: articles and failures, and what the judge needs of each article."""
+
+    outcomes: list[Article | ExtractionFailure]
+    features: dict[str, ArticleFeatures]
+
+
 @task(name="extract-batch", **_TASK)
-def extract_batch_task(
-    candidates: list[Candidate], results: list[FetchResult]
-) -> list[Article | ExtractionFailure]:
+def extract_batch_task(candidates: list[Candidate], results: list[FetchResult], profile: SeedProfile) -> Extracted:
     pages = [
         PageInput(url=c.canonical_url, final_url=r.final_url or r.url, body=r.body or b"",
                   content_type=r.content_type, fallback_published_at=c.published_at)
         for c, r in zip(candidates, results, strict=True)
         if r.ok
     ]
-    return extract_articles(pages)
+    outcomes = extract_articles(pages)
+    # Signatures and seed scores are made here, on the workers, batch by batch: made by the
+    # judge after the last batch they were a serial tail (5 ms an article in one process).
+    return Extracted(outcomes, features_of([x for x in outcomes if isinstance(x, Article)], profile))
 
 
 @task(name="load-batch", **_TASK)
 def load_batch_task(
     db: Path, seed_id: str, run_id: str, candidates: list[Candidate], results: list[FetchResult],
-    extracted: list[Article | ExtractionFailure],
+    extracted: Extracted, settings: JudgeSettings,
 ) -> load.BatchCounts:
-    articles = [x for x in extracted if isinstance(x, Article)]
-    failures = [x for x in extracted if isinstance(x, ExtractionFailure)]
-    return load.load_batch(db, seed_id, run_id, candidates, results, articles, failures)
+    articles = [x for x in extracted.outcomes if isinstance(x, Article)]
+    failures = [x for x in extracted.outcomes if isinstance(x, ExtractionFailure)]
+    counts = load.load_batch(db, seed_id, run_id, candidates, results, articles, failures)
+    # A crash between the two leaves articles unindexed; the judge indexes whatever is missing.
+    dedupe_store.index_new_signatures(db, run_id, [f.signature for f in extracted.features.values()],
+                                      dedupe_scheme(settings), copy_rule(settings))
+    return counts
 
 
 @task(name="judge", **_TASK)
-def judge_task(db: Path, seed: Seed, settings: JudgeSettings, run_id: str) -> list[Judgement]:
-    """Index the seed's articles not yet in the copy index, then judge all of them against
-    the stored clusters (global across seeds, stable ids)."""
+def judge_task(db: Path, seed: Seed, settings: JudgeSettings, run_id: str,
+               features: Mapping[str, ArticleFeatures]) -> list[Judgement]:
+    """Index the seed's articles not yet in the copy index (the batches indexed their own),
+    then judge all of them against the stored clusters (global across seeds, stable ids);
+    ``features`` are those the batches computed."""
     articles = load.seed_articles(db, seed.seed_id)
     counts = dedupe_store.index_articles(db, run_id, articles, dedupe_scheme(settings), copy_rule(settings))
-    get_run_logger().info("copy index: %d new articles, %d links, %d clusters created, %d merged",
-                          counts.indexed, counts.links, counts.created, counts.merged)
-    judgements = judge_coverage(seed, articles, settings, dedupe_store.seed_memberships(db, seed.seed_id))
+    get_run_logger().info("copy index: %d articles indexed here (the rest by their batch), %d links, "
+                          "%d clusters created, %d merged", counts.indexed, counts.links, counts.created,
+                          counts.merged)
+    judgements = judge_coverage(seed, articles, settings, dedupe_store.seed_memberships(db, seed.seed_id), features)
     load.load_coverage(db, seed.seed_id, run_id, judgements)
     return judgements
 
@@ -195,9 +212,11 @@ def report_task(db: Path, seed: Seed, out: Path | None) -> list[str]:
     return story_lines(report)
 
 
-def fetch_extract_load(db: Path, seed_id: str, run_id: str, new: Sequence[Candidate],
-                       settings: MonitorSettings) -> load.BatchCounts:
-    """Fetch, extract and load ``new`` batch by batch; returns the totals."""
+def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidate],
+                       settings: MonitorSettings) -> tuple[load.BatchCounts, dict[str, ArticleFeatures]]:
+    """Fetch, extract and load ``new`` batch by batch; returns the totals and every new
+    article's features for the judge."""
+    seed_id, profile = seed.seed_id, profile_for(seed, settings.judge)
     todo = list(batches(new, settings.pipeline.batch_size))
     # Three stages overlap: while batch k is loaded here, batch k+1 is extracted (the
     # worker processes) and batch k+2 fetched (network, one fetch at a time so per-host
@@ -208,16 +227,20 @@ def fetch_extract_load(db: Path, seed_id: str, run_id: str, new: Sequence[Candid
     fetching = fetch_batch_task.submit(quote(todo[0]), settings.fetch) if todo else None
     extracting: deque[tuple[list[Candidate], list[FetchResult], PrefectFuture]] = deque()
     totals = load.BatchCounts(fetched=0, failed=0, loaded=0)
+    features: dict[str, ArticleFeatures] = {}
     for number, batch in enumerate(todo):
         results = fetching.result()
         if number + 1 < len(todo):
             fetching = fetch_batch_task.submit(quote(todo[number + 1]), settings.fetch)
-        extracting.append((batch, results, extract_batch_task.submit(quote(batch), quote(results))))
+        extracting.append((batch, results, extract_batch_task.submit(quote(batch), quote(results), quote(profile))))
         while len(extracting) == 2 or (extracting and number + 1 == len(todo)):
-            done, pages, extracted = extracting.popleft()
-            totals = totals + load_batch_task(db, seed_id, run_id, quote(done), quote(pages), quote(extracted.result()))
+            done, pages, future = extracting.popleft()
+            extracted = future.result()
+            totals = totals + load_batch_task(db, seed_id, run_id, quote(done), quote(pages), quote(extracted),
+                                              settings.judge)
+            features.update(extracted.features)
             progress.advance(f"{seed_id}: fetch, extract, load", len(done))
-    return totals
+    return totals, features
 
 
 # Bumped when the judge or analyse stage changes what it writes, so old fingerprints miss.
@@ -304,7 +327,7 @@ def monitor_seed(
                 logger.info("%d in window (%d outside dropped), %d already stored, %d pre-filtered, %d to fetch",
                             in_window, dropped, known, prefiltered, len(new))
                 progress.stage(f"{seed.seed_id}: fetch, extract, load", len(new))
-                totals = fetch_extract_load(db, seed.seed_id, run_id, new, settings)
+                totals, features = fetch_extract_load(db, seed, run_id, new, settings)
                 fetched, failed, loaded = totals.fetched, totals.failed, totals.loaded
             progress.stage(f"{seed.seed_id}: judge, analyse")
             # Judging and analysis read only the seed's articles, the [judge] settings and the
@@ -314,7 +337,7 @@ def monitor_seed(
                 logger.info("nothing new to judge: coverage, events and claims kept from the last run")
                 statuses = load.coverage_status_counts(db, seed.seed_id)
             else:
-                judgements = judge_task(db, seed, settings.judge, run_id)
+                judgements = judge_task(db, seed, settings.judge, run_id, quote(features))
                 analyse_task(db, seed, run_id)
                 statuses = dict(Counter(j.status for j in judgements))
             load.record_judged_with(db, run_id, judging_state(db, seed, settings.judge))

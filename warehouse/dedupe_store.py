@@ -48,6 +48,7 @@ MEMBER_SCHEMA = pa.schema(
 )
 MERGE_SCHEMA = pa.schema([("retired", pa.string()), ("kept", pa.string())])
 ID_SCHEMA = pa.schema([("article_id", pa.string())])
+TEXT_SCHEMA = pa.schema([("article_id", pa.string()), ("content_hash", pa.string())])
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,23 @@ def signed_article_ids(db: Path, article_ids: Iterable[str], scheme: Scheme) -> 
             return {row[0] for row in con.execute(queries.SIGNED_UNDER_SCHEME, [scheme.name]).fetchall()}
         finally:
             con.unregister("staged")
+
+
+def index_new_signatures(
+    db: Path, run_id: str, signatures: Sequence[Signature], scheme: Scheme, rule: CopyRule
+) -> IndexCounts:
+    """Index signatures made elsewhere (the pipeline's workers, batch by batch): only those of
+    articles stored with the text they were made from and not in the index yet."""
+    staged = stage([{"article_id": s.article_id, "content_hash": s.content_hash} for s in signatures], TEXT_SCHEMA)
+    if staged.num_rows == 0:
+        return IndexCounts(0, 0, 0, 0)
+    with connect(db) as con:
+        con.register("staged", staged)
+        try:
+            wanted = {row[0] for row in con.execute(queries.STORED_UNSIGNED, [scheme.name]).fetchall()}
+        finally:
+            con.unregister("staged")
+    return index_signatures(db, run_id, [s for s in signatures if s.article_id in wanted], scheme, rule)
 
 
 def index_articles(db: Path, run_id: str, articles: Sequence[Article], scheme: Scheme, rule: CopyRule) -> IndexCounts:

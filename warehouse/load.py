@@ -68,12 +68,12 @@ PROBLEM_SCHEMA = pa.schema(
 )
 PAGE_SCHEMA = pa.schema(
     [("url", pa.string()), ("final_url", pa.string()), ("content_type", pa.string()),
-     ("http_status", pa.int32()), ("body", pa.binary()), ("body_encoding", pa.string()), ("fetched_at", _TS),
-     ("run_id", pa.string())]
+     ("http_status", pa.int32()), ("body", pa.binary()), ("body_encoding", pa.string()), ("body_size", pa.int64()),
+     ("fetched_at", _TS), ("run_id", pa.string())]
 )
-# Fast deflate: a 175 kB page shrinks about 4x for 2 ms of CPU; higher levels cost
-# several times more for a few per cent.
-PAGE_GZIP_LEVEL = 1
+# zstd level 1 (Arrow's codec): a 178 kB page shrinks about 4.7x for 0.6 ms of CPU,
+# where gzip level 1 took 2 ms for 4.2x.
+_PAGE_CODEC = pa.Codec("zstd", compression_level=1)
 ARTICLE_SCHEMA = pa.schema(
     [("article_id", pa.string()), ("url", pa.string()), ("final_url", pa.string()),
      ("canonical_url", pa.string()), ("outlet", pa.string()), ("outlet_name", pa.string()),
@@ -219,8 +219,8 @@ def load_batch(
     seen_at = now()
     pages = [
         {"url": r.url, "final_url": r.final_url or r.url, "content_type": r.content_type,
-         "http_status": r.http_status, "body": gzip.compress(r.body or b"", PAGE_GZIP_LEVEL, mtime=0),
-         "body_encoding": "gzip", "fetched_at": r.attempts[-1].fetched_at if r.attempts
+         "http_status": r.http_status, "body": _PAGE_CODEC.compress(r.body or b"", asbytes=True),
+         "body_encoding": "zstd", "body_size": len(r.body or b""), "fetched_at": r.attempts[-1].fetched_at if r.attempts
          else seen_at, "run_id": run_id}
         for r in results
         if r.ok
@@ -256,7 +256,9 @@ def page_body(db: Path, url: str) -> bytes | None:
         row = con.execute(queries.PAGE_BODY, [url]).fetchone()
     if row is None:
         return None
-    body, encoding = row
+    body, encoding, size = row
+    if encoding == "zstd":
+        return _PAGE_CODEC.decompress(body, decompressed_size=size, asbytes=True)
     return gzip.decompress(body) if encoding == "gzip" else bytes(body)
 
 

@@ -29,7 +29,7 @@ WHERE run_id = ?
 INSERT_FETCH_ATTEMPTS = "INSERT OR IGNORE INTO fetch_attempts BY NAME SELECT * FROM staged"
 INSERT_PROBLEMS = "INSERT OR IGNORE INTO run_problems BY NAME SELECT DISTINCT * FROM staged"
 INSERT_PAGES = "INSERT OR IGNORE INTO pages BY NAME SELECT * FROM staged"
-PAGE_BODY = "SELECT body, body_encoding FROM pages WHERE url = ?"
+PAGE_BODY = "SELECT body, body_encoding, body_size FROM pages WHERE url = ?"
 INSERT_ARTICLES = "INSERT OR IGNORE INTO article_docs BY NAME SELECT * FROM staged"
 INSERT_SEED_LINKS = "INSERT OR IGNORE INTO seed_links BY NAME SELECT * FROM staged"
 
@@ -102,6 +102,13 @@ RELATED_ARTICLE_IDS = "SELECT article_id FROM coverage_judgements WHERE seed_id 
 SIGNED_UNDER_SCHEME = """
 SELECT s.article_id FROM article_signatures s
 WHERE s.scheme = ? AND s.article_id IN (SELECT article_id FROM staged)
+"""
+# Of the staged (article_id, content_hash) pairs, those stored with exactly that text and
+# not yet signed under the scheme: signatures made from another text must not be indexed.
+STORED_UNSIGNED = """
+SELECT s.article_id FROM staged s JOIN article_docs a
+  ON a.article_id = s.article_id AND a.content_hash = s.content_hash
+WHERE NOT EXISTS (SELECT 1 FROM article_signatures g WHERE g.article_id = s.article_id AND g.scheme = ?)
 """
 COUNT_SIGNED = "SELECT count(*) FROM article_signatures WHERE article_id IN (SELECT article_id FROM staged)"
 DELETE_STALE_SIGNATURES = "DELETE FROM article_signatures WHERE article_id IN (SELECT article_id FROM staged)"

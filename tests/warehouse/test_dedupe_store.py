@@ -128,3 +128,28 @@ def test_undated_members_are_never_the_origin_before_dated_ones(tmp_path):
     store(db, "r1", undated, dated)
     members = dedupe_store.seed_memberships(db, SEED.seed_id)
     assert members[dated.article_id].is_origin and not members[undated.article_id].is_origin
+
+
+def test_signatures_made_by_the_batches_are_indexed_once_and_only_for_the_text_stored(tmp_path):
+    from dataclasses import replace as _replace
+
+    from extractors.features import article_features, seed_profile
+
+    db = tmp_path / "w.duckdb"
+    load.load_seed(db, SEED)
+    profile = seed_profile(SEED, SCHEME)
+    wire, carrier = article("wire", WIRE, 0), article("carrier", copy_of(WIRE, "x"), 1)
+    candidates = [Candidate(a.url, a.url, "http://feed.example/rss.xml", "feed") for a in (wire, carrier)]
+    load.load_batch(db, SEED.seed_id, "r1", candidates, [], [wire, carrier])
+    # A signature of another text under the carrier's id (an article stored earlier with
+    # other words): it must not go into the index.
+    other = article_features(_replace(carrier, text=COUNCIL, content_hash="other"), profile).signature
+    signatures = [article_features(wire, profile).signature, other]
+    first = dedupe_store.index_new_signatures(db, "r1", signatures, SCHEME, RULE)
+    assert first.indexed == 1
+    again = dedupe_store.index_new_signatures(db, "r1", signatures, SCHEME, RULE)
+    assert again.indexed == 0
+    # The judge's pass signs what the batches did not (the carrier) and finds the copy.
+    rest = dedupe_store.index_articles(db, "r2", load.seed_articles(db, SEED.seed_id), SCHEME, RULE)
+    assert rest.indexed == 1 and rest.links == 1
+    assert clusters(db)[wire.article_id] == clusters(db)[carrier.article_id]

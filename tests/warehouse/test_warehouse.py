@@ -1,5 +1,6 @@
 """The warehouse: migrations, the public views' columns, idempotent atomic loads."""
 
+import gzip
 import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,7 +146,7 @@ def test_source_validators_round_trip_and_update(tmp_path):
     assert load.source_validators(db) == {"http://f.example/rss": ('"b"', None)}
 
 
-def test_page_bodies_are_stored_gzipped_and_read_back_as_fetched(tmp_path):
+def test_page_bodies_are_stored_zstd_compressed_and_read_back_as_fetched(tmp_path):
     db = tmp_path / "w.duckdb"
     load.load_seed(db, SEED)
     c, r, a = make_batch(3, "r1")
@@ -153,8 +154,10 @@ def test_page_bodies_are_stored_gzipped_and_read_back_as_fetched(tmp_path):
     r[0] = FetchResult(r[0].url, "article", "ok", None, r[0].url, 200, "text/html", page, attempts=r[0].attempts)
     load.load_batch(db, SEED.seed_id, "r1", c, r, a)
     with connect(db, read_only=True) as con:
-        stored, encoding = con.execute("SELECT body, body_encoding FROM pages WHERE url = ?", [r[0].url]).fetchone()
-    assert encoding == "gzip" and len(stored) < len(page) / 10
+        stored, encoding, size = con.execute("SELECT body, body_encoding, body_size FROM pages WHERE url = ?",
+                                             [r[0].url]).fetchone()
+    assert encoding == "zstd" and size == len(page) and len(stored) < len(page) / 10
+    assert stored[:4] == b"\x28\xb5\x2f\xfd"  # a standard zstd frame
     assert load.page_body(db, r[0].url) == page
     assert load.page_body(db, "http://never.example/") is None
 
@@ -172,6 +175,11 @@ def test_bodies_stored_before_compression_still_read_back(tmp_path):
         con.execute("ALTER TABLE pages DROP COLUMN body_encoding")
     load.load_seed(db, SEED)  # reopening migrates again
     assert load.page_body(db, "http://old.example/") == b"<p>old</p>"
+    with connect(db) as con:  # a row as migration 0008 wrote it: gzip, no size
+        con.execute("INSERT INTO pages (url, final_url, content_type, http_status, body, body_encoding, fetched_at, "
+                    "run_id) VALUES ('http://gz.example/', 'http://gz.example/', 'text/html', 200, ?, 'gzip', now(), "
+                    "'r0')", [gzip.compress(b"<p>gzipped</p>")])
+    assert load.page_body(db, "http://gz.example/") == b"<p>gzipped</p>"
 
 
 def test_a_held_warehouse_is_migrated_once_and_checkpointed_when_released(tmp_path, monkeypatch):
