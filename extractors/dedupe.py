@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -50,6 +51,9 @@ _SIGN_CHUNK = 1000
 # member only: a wire story carried by hundreds of sites would otherwise propose every
 # pair, and one verified link per member is enough to put it in the cluster.
 _MAX_BUCKET_PAIRS = 64
+# Word hashes a process keeps (about 100 bytes each): a story's vocabulary fits many times.
+_WORD_HASHES_KEPT = 200_000
+_WORD_HASHES: dict[str, int] = {}
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+@lru_cache(maxsize=8)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(_PERMUTATION_SEED)
     a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
@@ -131,32 +136,47 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 
-def _word_ids(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def _word_hashes(vocabulary: Iterable[str]) -> np.ndarray:
+    """Each word's 64-bit hash; a process keeps the ones it made (news reuses its words)."""
+    cache = _WORD_HASHES
+    if len(cache) > _WORD_HASHES_KEPT:
+        cache.clear()
+    found = []
+    for word in vocabulary:
+        value = cache.get(word)
+        if value is None:
+            value = cache[word] = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(),
+                                                 "little")
+        found.append(value)
+    return np.array(found, dtype=np.uint64)
+
+
+def _word_ids(token_lists: Sequence[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     """Every text's tokens as 64-bit word hashes, concatenated, and each text's token count."""
     words: list[str] = []
-    counts = np.zeros(len(texts), dtype=np.int64)
-    for i, text in enumerate(texts):
-        found = tokens(text)
+    counts = np.zeros(len(token_lists), dtype=np.int64)
+    for i, found in enumerate(token_lists):
         counts[i] = len(found)
         words.extend(found)
     vocabulary = {w: i for i, w in enumerate(dict.fromkeys(words))}
-    word_hashes = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little") for w in vocabulary),
-        dtype=np.uint64, count=len(vocabulary),
-    )
     index = np.fromiter(map(vocabulary.__getitem__, words), dtype=np.int64, count=len(words))
-    return word_hashes[index], counts
+    return _word_hashes(vocabulary)[index], counts
 
 
 def shingle_sets(texts: Sequence[str], size: int) -> list[np.ndarray]:
     """Each text's distinct 64-bit shingle hashes, sorted; shingles as
     :func:`extractors.terms.shingles` defines them (``size`` consecutive words; a
     text shorter than that is one shingle of all its words)."""
-    ids, counts = _word_ids(texts)
+    return token_shingle_sets([tokens(text) for text in texts], size)
+
+
+def token_shingle_sets(token_lists: Sequence[list[str]], size: int) -> list[np.ndarray]:
+    """:func:`shingle_sets` of texts already split by :func:`extractors.terms.tokens`."""
+    ids, counts = _word_ids(token_lists)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     widths = np.minimum(counts, size)
     n_shingles = np.where(counts > 0, counts - widths + 1, 0)
-    owner = np.repeat(np.arange(len(texts)), n_shingles)
+    owner = np.repeat(np.arange(len(token_lists)), n_shingles)
     # position of each shingle's first word in ``ids``
     first = np.repeat(starts, n_shingles) + (np.arange(n_shingles.sum()) - np.repeat(
         np.cumsum(n_shingles) - n_shingles, n_shingles))
@@ -177,7 +197,7 @@ def shingle_sets(texts: Sequence[str], size: int) -> list[np.ndarray]:
     keep = np.ones(len(h), dtype=bool)
     keep[1:] = (h[1:] != h[:-1]) | (owner[1:] != owner[:-1])
     h, owner = h[keep], owner[keep]
-    return np.split(h, np.cumsum(np.bincount(owner, minlength=len(texts)))[:-1])
+    return np.split(h, np.cumsum(np.bincount(owner, minlength=len(token_lists)))[:-1])
 
 
 def minhash(shingle_sets: Sequence[np.ndarray], num_perm: int) -> np.ndarray:

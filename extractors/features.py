@@ -21,9 +21,9 @@ from functools import partial
 import numpy as np
 
 from extractors.article import in_workers
-from extractors.dedupe import Scheme, Signature, minhash, shingle_sets
+from extractors.dedupe import Scheme, Signature, minhash, shingle_sets, token_shingle_sets
 from extractors.records import Article, Seed
-from extractors.terms import KeyTerm, key_terms, term_set, tokens
+from extractors.terms import KeyTerm, key_terms, present_terms, tokens
 
 
 @dataclass(frozen=True)
@@ -65,14 +65,16 @@ def relevance(terms: Sequence[KeyTerm], found: set[str] | frozenset[str]) -> flo
 
 def article_features(article: Article, profile: SeedProfile) -> ArticleFeatures:
     scheme = profile.scheme
-    shingles = shingle_sets([article.text], scheme.shingle_words)[0]
+    words = tokens(article.text)
+    shingles = token_shingle_sets([words], scheme.shingle_words)[0]
     values = minhash([shingles], scheme.num_perm)[0]
     signature = Signature(article_id=article.article_id, content_hash=article.content_hash,
                           shingle_count=len(shingles), hashvalues=values.astype("<u4").tobytes())
     common = np.intersect1d(profile.shingles, shingles, assume_unique=True).size
     union = len(profile.shingles) + len(shingles) - common or 1
     scores = SeedScores(
-        relevance=relevance(profile.terms, term_set(tokens(f"{article.title or ''}\n{article.text}"))),
+        relevance=relevance(profile.terms, present_terms(tokens(article.title or "") + words,
+                                                         [t.match_key for t in profile.terms])),
         similarity=common / union,
         containment=common / (len(profile.shingles) or 1),
     )

@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -88,6 +88,23 @@ def term_set(words: Iterable[str]) -> set[str]:
         for a, b in zip(words, words[1:], strict=False)
         if is_content_word(a) and is_content_word(b)
     )
+    return found
+
+
+def present_terms(words: Sequence[str], wanted: Iterable[str]) -> set[str]:
+    """``term_set(words) & set(wanted)``, without forming the pairs no wanted term starts with."""
+    wanted = set(wanted)
+    starts = {term.split(" ", 1)[0] for term in wanted if " " in term}
+    found: set[str] = set()
+    for i, word in enumerate(words):
+        key = fold(word)
+        if (key in wanted or key in starts) and is_content_word(word):
+            if key in wanted:
+                found.add(key)
+            if key in starts and i + 1 < len(words) and is_content_word(words[i + 1]):
+                pair = f"{key} {fold(words[i + 1])}"
+                if pair in wanted:
+                    found.add(pair)
     return found
 
 

@@ -54,3 +54,12 @@ def test_features_are_used_when_their_text_is_the_article_s_and_ignored_otherwis
     stale = {council.article_id: replace(made[council.article_id], content_hash="another text")}
     ignored = {j.article_id: j for j in judge_coverage(SEED, batch, settings, features=stale)}
     assert not ignored[council.article_id].related
+
+
+def test_present_terms_is_term_set_restricted_to_the_wanted_terms():
+    from extractors.terms import key_terms, present_terms, term_set
+
+    wanted = {t.match_key for t in key_terms(SEED.text)} | set(list(term_set(tokens(WIRE)))[:40])
+    for a in articles():
+        words = tokens(f"{a.title}\n{a.text}")
+        assert present_terms(words, wanted) == term_set(words) & wanted
