@@ -99,13 +99,16 @@ def site_repeats(pages: Sequence[tuple[str, Sequence[str]]]) -> dict[int, set[st
         by_site[site].append(index)
     repeated: dict[int, set[str]] = {}
     for indexes in by_site.values():
-        groups = _story_groups([pages[i][1] for i in indexes])
+        if len(indexes) < MIN_REPEATS:
+            continue
+        # Each line is read once: its key, and whether it is short and unquoted.
+        lines = [[_read(p) for p in pages[i][1]] for i in indexes]
+        groups = _story_groups([{key for key, short, _ in page if not short} for page in lines])
         if len(groups) < MIN_REPEATS:
             continue
         counts: Counter[str] = Counter()
         for group in groups:
-            counts.update({_key(p) for j in group for p in pages[indexes[j]][1]
-                           if _short(p, MAX_REPEATED_WORDS) and not _QUOTE.search(p)})
+            counts.update({key for j in group for key, short, unquoted in lines[j] if short and unquoted})
         common = {key for key, n in counts.items() if n >= MIN_REPEATS and key}
         if common:
             for i in indexes:
@@ -113,10 +116,16 @@ def site_repeats(pages: Sequence[tuple[str, Sequence[str]]]) -> dict[int, set[st
     return repeated
 
 
-def _story_groups(texts: Sequence[Sequence[str]]) -> list[list[int]]:
-    """Pages grouped when they tell the same story (half their long lines shared): an AMP
-    and a main page, or two updates of one report, count once, or every line would repeat."""
-    stories = [{_key(p) for p in text if not _short(p, MAX_REPEATED_WORDS)} for text in texts]
+def _read(line: str) -> tuple[str, bool, bool]:
+    """A line's key, whether it is short enough to be template, and whether it carries no quotation."""
+    words = _WORDS.findall(line.casefold())
+    return " ".join(words), len(words) <= MAX_REPEATED_WORDS, not _QUOTE.search(line)
+
+
+def _story_groups(stories: Sequence[set[str]]) -> list[list[int]]:
+    """Pages (as the keys of their long lines) grouped when they tell the same story (half
+    their long lines shared): an AMP and a main page, or two updates of one report, count
+    once, or every line would repeat."""
     groups: list[list[int]] = []
     for i, story in enumerate(stories):
         for group in groups:
