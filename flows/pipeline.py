@@ -26,7 +26,7 @@ from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 from extractors.analysis import analyse_story
-from extractors.article import PageInput, extract_articles, worker_pool
+from extractors.article import PageInput, extract_articles, warm_workers, worker_pool
 from extractors.features import ArticleFeatures, SeedProfile, features_of
 from extractors.judge import copy_rule, dedupe_scheme, judge_coverage, profile_for
 from extractors.plan import plan_fetches, skipped_results
@@ -326,6 +326,8 @@ def monitor_seed(
                 known, prefiltered, new = len(plan.known), plan.prefiltered, list(plan.fetch)
                 logger.info("%d in window (%d outside dropped), %d already stored, %d pre-filtered, %d to fetch",
                             in_window, dropped, known, prefiltered, len(new))
+                if new:  # the workers start while the first batch is fetched
+                    warm_workers("extractors.features")
                 progress.stage(f"{seed.seed_id}: fetch, extract, load", len(new))
                 totals, features = fetch_extract_load(db, seed, run_id, new, settings)
                 fetched, failed, loaded = totals.fetched, totals.failed, totals.loaded

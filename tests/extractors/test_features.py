@@ -63,3 +63,18 @@ def test_present_terms_is_term_set_restricted_to_the_wanted_terms():
     for a in articles():
         words = tokens(f"{a.title}\n{a.text}")
         assert present_terms(words, wanted) == term_set(words) & wanted
+
+
+def _imported(name: str) -> bool:
+    import sys
+
+    return name in sys.modules
+
+
+def test_warmed_workers_have_imported_what_they_were_asked_to():
+    from extractors.article import in_workers, warm_workers
+
+    with worker_pool(1):
+        warm_workers("xml.dom.minidom")
+        assert in_workers(_imported, ["xml.dom.minidom"] * 4) == [True] * 4
+        assert in_workers(_imported, ["xml.dom.pulldom"] * 4) == [False] * 4
