@@ -193,7 +193,7 @@ def report_task(db: Path, seed: Seed, out: Path | None) -> list[str]:
     """Write the report, and publish its summary and outlets table as the flow run's artifacts;
     returns the story lines of the run's one-screen summary (the report is built once)."""
     report = build_report(db, seed.seed_id)
-    markdown = render(report, "md")
+    markdown = render(report, "md", db)  # charts of unchanged rows come from the warehouse
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(markdown, encoding="utf-8")

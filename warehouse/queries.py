@@ -179,3 +179,11 @@ FROM (
     GROUP BY cluster_id
 )
 """
+
+# The report's chart cache (warehouse/chart_cache.py).
+CACHED_CHART = "SELECT chart FROM chart_cache WHERE digest = ?"
+STORE_CHART = "INSERT OR REPLACE INTO chart_cache (digest, kind, fmt, chart, drawn_at) VALUES (?, ?, ?, ?, now())"
+PRUNE_CHARTS = """
+DELETE FROM chart_cache WHERE digest NOT IN (
+    SELECT digest FROM chart_cache ORDER BY drawn_at DESC, digest LIMIT ?)
+"""

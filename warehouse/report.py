@@ -20,7 +20,7 @@ from typing import Any, Literal
 import duckdb
 
 from extractors.terms import key_terms
-from warehouse import queries
+from warehouse import chart_cache, queries
 from warehouse.db import connect
 
 ReportFormat = Literal["md", "json"]
@@ -110,10 +110,11 @@ def build_report(db: Path, seed: str) -> Report:
         )
 
 
-def render(report: Report, fmt: ReportFormat) -> str:
+def render(report: Report, fmt: ReportFormat, db: Path | None = None) -> str:
+    """The report as Markdown or JSON; with ``db``, charts already drawn from the same rows are reused."""
     if fmt == "json":
         return json.dumps(asdict(report), default=_json_value, indent=2, ensure_ascii=False) + "\n"
-    return render_markdown(report)
+    return render_markdown(report, db=db)
 
 
 def _json_value(value: Any) -> Any:
@@ -194,9 +195,7 @@ def summary_markdown(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_markdown(report: Report, charts: bool = True) -> str:
-    from warehouse.report_charts import coverage_timeline, events_timeline
-
+def render_markdown(report: Report, charts: bool = True, db: Path | None = None) -> str:
     seed, run = report.seed, report.latest_run
     out = [
         f"# Coverage of: {md(seed['title'])}",
@@ -215,7 +214,7 @@ def render_markdown(report: Report, charts: bool = True) -> str:
             f"{run['discovered']} candidates discovered, {run['fetched']} pages fetched, "
             f"{run['failed']} failed, {run['loaded']} new articles.",
         ]
-    chart = coverage_timeline(report.timeline, "png") if charts else None
+    chart = chart_cache.chart(db, "coverage", report.timeline, "png") if charts else None
     if chart:
         out += ["", f"![Coverage over time, by status](data:image/png;base64,{base64.b64encode(chart).decode()})"]
     counts = {row["status"]: row["articles"] for row in report.status_counts}
@@ -279,7 +278,7 @@ def render_markdown(report: Report, charts: bool = True) -> str:
     else:
         out.append("No quotes found.")
     out += ["", "## Events timeline", ""]
-    chart = events_timeline(report.events, "png") if charts else None
+    chart = chart_cache.chart(db, "events", report.events, "png") if charts else None
     if chart:
         out += [f"![Events by day](data:image/png;base64,{base64.b64encode(chart).decode()})", ""]
     if report.events:

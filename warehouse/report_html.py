@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from pathlib import Path
 from typing import Any
 
+from warehouse import chart_cache
 from warehouse.report import VERDICT_MARK, Report, by_origin, summary_lines
 
 _STYLE = """
@@ -55,9 +57,8 @@ def _td(value: Any, numeric: bool = False) -> str:
     return f'<td class="n">{_e(value)}</td>' if numeric else f"<td>{_e(value)}</td>"
 
 
-def render_html(report: Report) -> str:
-    from warehouse.report_charts import coverage_timeline, events_timeline
-
+def render_html(report: Report, db: Path | None = None) -> str:
+    """The report as one HTML page; with ``db``, charts already drawn from the same rows are reused."""
     seed, run = report.seed, report.latest_run
     parts = [
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
@@ -79,7 +80,7 @@ def render_html(report: Report) -> str:
         parts.append(f"<p class=run>Latest run {_e(run['run_id'])} ({_e(run['status'])}), started "
                      f"{_e(run['started_at'])}: {_e(run['discovered'])} candidates, {_e(run['fetched'])} pages "
                      f"fetched, {_e(run['failed'])} failed, {_e(run['loaded'])} new articles.</p>")
-    chart = coverage_timeline(report.timeline, "svg")
+    chart = chart_cache.chart(db, "coverage", report.timeline, "svg")
     if chart:
         parts.append(f'<figure class=chart id=coverage-chart>{_svg(chart)}</figure>')
     parts.append("<h2>Outlets</h2>")
@@ -142,7 +143,7 @@ def render_html(report: Report) -> str:
                         [[_td(q["speaker"]), f"<td><q>{_e(q['quote'])}</q></td>", _td(q["carried_by"], True),
                           _td("yes" if q["in_seed"] else "no"), _td(q["outlets"])] for q in report.quotes]))
     parts.append("<h2>Events timeline</h2>")
-    chart = events_timeline(report.events, "svg")
+    chart = chart_cache.chart(db, "events", report.events, "svg")
     if chart:
         parts.append(f'<figure class=chart id=events-chart>{_svg(chart)}</figure>')
     parts.append(_table(["date", "actor", "event", "target", "reported by", "in seed"],

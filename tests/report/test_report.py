@@ -138,3 +138,27 @@ def test_export_round_trips_every_view(sample_warehouse, tmp_path, fmt):
         assert table.num_rows == expected[view], view
         assert table.column_names == columns[view], view
     assert expected["events"] > 0 and expected["claims"] > 0 and expected["coverage"] > 0
+
+
+def test_charts_are_drawn_once_per_distinct_rows_and_kept_in_the_warehouse(tmp_path, monkeypatch):
+    from warehouse import chart_cache
+    from warehouse.db import connect as open_db
+
+    db = tmp_path / "w.duckdb"
+    load.load_seed(db, SEED)
+    rows = [{"day": datetime(2023, 4, 26, tzinfo=UTC).date(), "status": "original", "articles": 3}]
+    drawn: list[str] = []
+    real = chart_cache._draw
+    monkeypatch.setattr(chart_cache, "_draw", lambda kind, r, fmt: drawn.append(kind) or real(kind, r, fmt))
+    first = chart_cache.chart(db, "coverage", rows, "png")
+    again = chart_cache.chart(db, "coverage", rows, "png")
+    assert first[:8] == b"\x89PNG\r\n\x1a\n" and again == first and drawn == ["coverage"]
+    svg = chart_cache.chart(db, "coverage", rows, "svg")
+    assert svg.startswith("<?xml") and chart_cache.chart(db, "coverage", rows, "svg") == svg
+    changed = chart_cache.chart(db, "coverage", [{**rows[0], "articles": 4}], "png")
+    assert changed != first and drawn == ["coverage", "coverage", "coverage"]
+    with open_db(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM chart_cache").fetchall() == [(3,)]
+    assert chart_cache.chart(db, "events", [], "png") is None
+    # Without a warehouse the chart is drawn every time, the same bytes.
+    assert chart_cache.chart(None, "coverage", rows, "png") == first and len(drawn) == 4
