@@ -9,6 +9,7 @@ their inputs are page bodies that would cost more to hash than to use.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 import uuid
@@ -228,18 +229,31 @@ def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidat
     extracting: deque[tuple[list[Candidate], list[FetchResult], PrefectFuture]] = deque()
     totals = load.BatchCounts(fetched=0, failed=0, loaded=0)
     features: dict[str, ArticleFeatures] = {}
-    for number, batch in enumerate(todo):
-        results = fetching.result()
-        if number + 1 < len(todo):
-            fetching = fetch_batch_task.submit(quote(todo[number + 1]), settings.fetch)
-        extracting.append((batch, results, extract_batch_task.submit(quote(batch), quote(results), quote(profile))))
-        while len(extracting) == 2 or (extracting and number + 1 == len(todo)):
-            done, pages, future = extracting.popleft()
-            extracted = future.result()
-            totals = totals + load_batch_task(db, seed_id, run_id, quote(done), quote(pages), quote(extracted),
-                                              settings.judge)
-            features.update(extracted.features)
-            progress.advance(f"{seed_id}: fetch, extract, load", len(done))
+    # Each batch leaves reference cycles (a Prefect future with its state and result) that
+    # keep the batch's records alive until Python's next full collection, which comes
+    # rarely: the run's memory grew with its size (541 MB at 2,000 pages, 359 at 500).
+    # So the loop collects after every batch, over the objects made since the heap as it
+    # stood before the loop (frozen: Prefect's and the libraries' objects), which costs
+    # 10-25 ms a batch instead of 200: 407 MB at 2,000 pages.
+    gc.freeze()
+    try:
+        for number, batch in enumerate(todo):
+            results = fetching.result()
+            if number + 1 < len(todo):
+                fetching = fetch_batch_task.submit(quote(todo[number + 1]), settings.fetch)
+            extracting.append((batch, results, extract_batch_task.submit(quote(batch), quote(results),
+                                                                         quote(profile))))
+            while len(extracting) == 2 or (extracting and number + 1 == len(todo)):
+                done, pages, future = extracting.popleft()
+                extracted = future.result()
+                totals = totals + load_batch_task(db, seed_id, run_id, quote(done), quote(pages), quote(extracted),
+                                                  settings.judge)
+                features.update(extracted.features)
+                progress.advance(f"{seed_id}: fetch, extract, load", len(done))
+                del done, pages, future, extracted
+                gc.collect()
+    finally:
+        gc.unfreeze()
     return totals, features
 
 

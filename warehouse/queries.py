@@ -29,7 +29,7 @@ WHERE run_id = ?
 INSERT_FETCH_ATTEMPTS = "INSERT OR IGNORE INTO fetch_attempts BY NAME SELECT * FROM staged"
 INSERT_PROBLEMS = "INSERT OR IGNORE INTO run_problems BY NAME SELECT DISTINCT * FROM staged"
 INSERT_PAGES = "INSERT OR IGNORE INTO pages BY NAME SELECT * FROM staged"
-PAGE_BODY = "SELECT body, body_encoding, body_size FROM pages WHERE url = ?"
+PAGE_BODY = "SELECT body, body_encoding, body_size, warc_file, warc_offset FROM pages WHERE url = ?"
 INSERT_ARTICLES = "INSERT OR IGNORE INTO article_docs BY NAME SELECT * FROM staged"
 INSERT_SEED_LINKS = "INSERT OR IGNORE INTO seed_links BY NAME SELECT * FROM staged"
 

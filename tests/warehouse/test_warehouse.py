@@ -63,10 +63,10 @@ def test_read_only_connection_refuses_writes_and_missing_files(tmp_path):
         assert con.execute("SELECT count(*) FROM seeds").fetchall() == [(1,)]
 
 
-def make_batch(n: int, run: str):
+def make_batch(n: int, run: str, start: int = 0):
     now = datetime.now(UTC)
     candidates, results, articles = [], [], []
-    for i in range(n):
+    for i in range(start, start + n):
         url = f"http://outlet{i}.example/story.html"
         candidates.append(Candidate(url, url, "http://feed.example/rss", "feed", f"Title {i}"))
         attempt = FetchAttempt(url, url, "ok", None, 200, 100, 5, now, 1, "article", True)
@@ -146,19 +146,30 @@ def test_source_validators_round_trip_and_update(tmp_path):
     assert load.source_validators(db) == {"http://f.example/rss": ('"b"', None)}
 
 
-def test_page_bodies_are_stored_zstd_compressed_and_read_back_as_fetched(tmp_path):
+def test_page_bodies_are_kept_in_a_warc_beside_the_warehouse_and_read_back_as_fetched(tmp_path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    from warehouse.page_store import store_dir
+
     db = tmp_path / "w.duckdb"
     load.load_seed(db, SEED)
     c, r, a = make_batch(3, "r1")
     page = b"<html><body>" + b"<p>Kyiv and Beijing spoke.</p>" * 400 + b"</body></html>"
     r[0] = FetchResult(r[0].url, "article", "ok", None, r[0].url, 200, "text/html", page, attempts=r[0].attempts)
     load.load_batch(db, SEED.seed_id, "r1", c, r, a)
+    c2, r2, a2 = make_batch(2, "r1", start=10)  # a second batch of the run appends to the same file
+    load.load_batch(db, SEED.seed_id, "r1", c2, r2, a2)
     with connect(db, read_only=True) as con:
-        stored, encoding, size = con.execute("SELECT body, body_encoding, body_size FROM pages WHERE url = ?",
-                                             [r[0].url]).fetchone()
-    assert encoding == "zstd" and size == len(page) and len(stored) < len(page) / 10
-    assert stored[:4] == b"\x28\xb5\x2f\xfd"  # a standard zstd frame
+        rows = con.execute("SELECT url, body, body_encoding, body_size, warc_file, warc_offset FROM pages "
+                           "ORDER BY warc_offset").fetchall()
+    assert {row[2] for row in rows} == {"warc"} and all(row[1] == b"" for row in rows)
+    assert {row[4] for row in rows} == {"w.pages/r1.warc.gz"} and len({row[5] for row in rows}) == len(rows)
+    assert dict((row[0], row[3]) for row in rows)[r[0].url] == len(page)
+    with (store_dir(db) / "r1.warc.gz").open("rb") as stream:  # a WARC any tool reads
+        records = [(rec.rec_type, rec.rec_headers.get_header("WARC-Target-URI")) for rec in ArchiveIterator(stream)]
+    assert records[0][0] == "warcinfo" and [u for _, u in records[1:]] == [row[0] for row in rows]
     assert load.page_body(db, r[0].url) == page
+    assert all(load.page_body(db, x.url) == x.body for x in r + r2 if x.ok)
     assert load.page_body(db, "http://never.example/") is None
 
 
@@ -180,6 +191,13 @@ def test_bodies_stored_before_compression_still_read_back(tmp_path):
                     "run_id) VALUES ('http://gz.example/', 'http://gz.example/', 'text/html', 200, ?, 'gzip', now(), "
                     "'r0')", [gzip.compress(b"<p>gzipped</p>")])
     assert load.page_body(db, "http://gz.example/") == b"<p>gzipped</p>"
+    import pyarrow as pa
+
+    with connect(db) as con:  # a row as migration 0009 wrote it: zstd with its size
+        con.execute("INSERT INTO pages (url, final_url, content_type, http_status, body, body_encoding, body_size, "
+                    "fetched_at, run_id) VALUES ('http://zs.example/', 'http://zs.example/', 'text/html', 200, ?, "
+                    "'zstd', 12, now(), 'r0')", [pa.Codec("zstd").compress(b"<p>zstd</p>\n", asbytes=True)])
+    assert load.page_body(db, "http://zs.example/") == b"<p>zstd</p>\n"
 
 
 def test_a_held_warehouse_is_migrated_once_and_checkpointed_when_released(tmp_path, monkeypatch):
