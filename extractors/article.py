@@ -195,7 +195,7 @@ def run_in_processes(work: Callable[[T], R], items: list[T], workers: int) -> li
     retry: list[int] = []
     with nullcontext(shared.executor) if shared is not None else ProcessPoolExecutor(
             max_workers=workers, mp_context=context) as executor:
-        # Two batches can be in flight on the run's pool (see flows/pipeline.py).
+        # Several batches can be in flight on the run's pool (see flows/pipeline.py).
         futures: list[Future[list[R]]] = [executor.submit(_apply_all, work, items[s:s + size]) for s in starts]
         for start, future in zip(starts, futures, strict=True):
             try:

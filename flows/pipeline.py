@@ -219,10 +219,12 @@ def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidat
     article's features for the judge."""
     seed_id, profile = seed.seed_id, profile_for(seed, settings.judge)
     todo = list(batches(new, settings.pipeline.batch_size))
-    # Three stages overlap: while batch k is loaded here, batch k+1 is extracted (the
-    # worker processes) and batch k+2 fetched (network, one fetch at a time so per-host
-    # bounds and pacing hold), so the workers never wait for the warehouse or the
-    # network. At most two batches are extracting: bodies in memory stay bounded.
+    # Three stages overlap: while batch k is loaded here, batches k+1 and k+2 are
+    # extracted (the worker processes; the second one queued, so the workers have work
+    # while the first one's result is loaded) and batch k+3 fetched (network, one fetch
+    # at a time so per-host bounds and pacing hold), so the workers never wait for the
+    # warehouse or the network. At most three batches are extracting: bodies in memory
+    # stay bounded.
     # Batches go to tasks quoted: Prefect would otherwise walk every record and page
     # body looking for futures to resolve.
     fetching = fetch_batch_task.submit(quote(todo[0]), settings.fetch) if todo else None
@@ -243,7 +245,7 @@ def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidat
                 fetching = fetch_batch_task.submit(quote(todo[number + 1]), settings.fetch)
             extracting.append((batch, results, extract_batch_task.submit(quote(batch), quote(results),
                                                                          quote(profile))))
-            while len(extracting) == 2 or (extracting and number + 1 == len(todo)):
+            while len(extracting) == 3 or (extracting and number + 1 == len(todo)):
                 done, pages, future = extracting.popleft()
                 extracted = future.result()
                 totals = totals + load_batch_task(db, seed_id, run_id, quote(done), quote(pages), quote(extracted),
