@@ -8,8 +8,10 @@ Why not a BLOB column: DuckDB rewrote the pages' row group at every checkpoint, 
 a run's memory and checkpoint time grew with the bodies already stored (measured at
 2,000 pages: 150 MB more peak memory than with the bodies elsewhere). A WARC is
 what crawlers keep raw pages in: any WARC tool reads these files. Each record is
-its own gzip member (level 1: warcio's own writer uses level 9, four times the
-CPU), so a file is appended batch by batch and read at any record's offset.
+its own gzip member, so a file is appended batch by batch and read at any record's
+offset. The members are made by ISA-L (``isal``) at its level 1: standard gzip,
+0.34 ms for a 178 kB page where zlib's level 1 takes 1.6 ms (warcio's own writer
+uses zlib's level 9).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -94,5 +97,5 @@ def _warcinfo(name: str) -> bytes:
 
 def _member(data: bytes) -> bytes:
     """One gzip member: concatenated, they make a valid .warc.gz."""
-    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    compressor = isal_zlib.compressobj(GZIP_LEVEL, isal_zlib.DEFLATED, isal_zlib.MAX_WBITS | 16)
     return compressor.compress(data) + compressor.flush()
