@@ -53,6 +53,8 @@ from warehouse.db import held_open
 from warehouse.report import build_report, render, story_lines, summary_markdown
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+# What the worker processes run besides extraction (extractors.article, always imported).
+WORKER_MODULES = ("extractors.features", "extractors.analysis")
 
 
 @dataclass(frozen=True)
@@ -300,15 +302,21 @@ def monitor_seed(
     settings = (load_settings(seed_toml(Path(seed_path))).with_private_network(allow_private_network)
                 .with_archive(record, replay))
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    # Held open for the run: the short per-task connections share one instance (see warehouse/db.py).
-    with held_open(db):
+    # Held open for the run: the short per-task connections share one instance (see
+    # warehouse/db.py). The worker processes start once per run, not per batch, and serve
+    # extraction, the judge's features and the analysis.
+    with held_open(db), worker_pool():
         load.load_seed(db, seed)
         load.start_run(db, run_id, seed.seed_id)
+        # A seed's first run has pages to fetch: its workers start, and import, while it
+        # discovers; later runs wait to see whether anything is new.
+        warmed = not load.seed_article_ids(db, seed.seed_id)
+        if warmed:
+            warm_workers(*WORKER_MODULES)
         fetched = failed = loaded = 0
         discovered = in_window = known = prefiltered = 0
         try:
             with ExitStack() as stack:
-                stack.enter_context(worker_pool())  # extraction workers start once per run, not per batch
                 if settings.offline_sample is not None and replay:
                     # Replayed from the WARC: the sample's hosts stay pinned (never paced, no
                     # robots.txt, as when recorded), but no server is needed; no socket is opened.
@@ -342,8 +350,8 @@ def monitor_seed(
                 known, prefiltered, new = len(plan.known), plan.prefiltered, list(plan.fetch)
                 logger.info("%d in window (%d outside dropped), %d already stored, %d pre-filtered, %d to fetch",
                             in_window, dropped, known, prefiltered, len(new))
-                if new:  # the workers start while the first batch is fetched
-                    warm_workers("extractors.features")
+                if new and not warmed:  # the workers start while the first batch is fetched
+                    warm_workers(*WORKER_MODULES)
                 progress.stage(f"{seed.seed_id}: fetch, extract, load", len(new))
                 totals, features = fetch_extract_load(db, seed, run_id, new, settings)
                 fetched, failed, loaded = totals.fetched, totals.failed, totals.loaded
