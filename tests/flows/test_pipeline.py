@@ -37,12 +37,17 @@ def copy_clusters(db: Path) -> dict[str, tuple[str | None, bool]]:
 
 
 def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loopback_seed, newsroom,
-                                                          sample_labels, tmp_path):
+                                                          sample_labels, tmp_path, monkeypatch):
+    from flows import pipeline
     from flows.pipeline import monitor_seed
 
+    warmed: list[tuple[str, ...]] = []
+    real_warm = pipeline.warm_workers
+    monkeypatch.setattr(pipeline, "warm_workers", lambda *modules: warmed.append(modules) or real_warm(*modules))
     db = tmp_path / "w.duckdb"
     first = monitor_seed(str(loopback_seed), str(db), allow_private_network=True, report_dir=str(tmp_path))
     assert first.status == "finished" and first.loaded > 0
+    assert warmed == [pipeline.WORKER_MODULES]  # a first run starts its workers once, early
 
     judged = coverage_by_page(db)
     in_window = {page: row for page, row in sample_labels.items() if row["in_window"] == "yes"}
@@ -107,6 +112,7 @@ def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loop
     requests_before = len(newsroom.article_requests())
     second = monitor_seed(str(loopback_seed), str(db), allow_private_network=True, report_dir=str(tmp_path))
     assert second.loaded == 0 and second.fetched == 0
+    assert len(warmed) == 1, "a run with nothing to fetch started the extraction workers"
     assert view_counts(db) == counts
     assert copy_clusters(db) == clustered, "cluster ids or origins changed on a rerun"
     assert len(newsroom.article_requests()) == requests_before, "a rerun fetched stored articles again"
