@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from functools import partial
 
 from extractors.actors import ActorTable, build_table, learn_people
-from extractors.article import in_workers
 from extractors.claims import Addition, Claim, Verdict, event_key, read_article, seed_claims
 from extractors.events import Event, extract_events
 from extractors.quotes import Quote, extract_quotes, in_seed
 from extractors.records import Article, Seed
+from extractors.workers import in_workers
 
 SEED_ARTICLE_PREFIX = "seed:"
 

@@ -15,29 +15,21 @@ One page goes through these steps:
    cross-document deduplication; its full mode only when the fast pass comes back
    empty or short).
 
-:func:`extract_articles` does a batch on every core in spawned processes (the
-caller runs in threads, where fork is unsafe); a page that kills its worker
-becomes a failure for that page alone.
+:func:`extract_articles` does a batch on every core in spawned processes
+(:mod:`extractors.workers`); a page that kills its worker becomes a failure for
+that page alone.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
-import importlib
 import logging
-import math
-import multiprocessing
 import os
 import re
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
-from typing import Any, TypeVar
 
 from charset_normalizer import from_bytes
 from htmldate import find_date
@@ -62,6 +54,7 @@ from extractors.page_meta import (
 )
 from extractors.records import Article, ExtractionFailure
 from extractors.urls import article_identity, url_host
+from extractors.workers import INLINE_BELOW, pool_workers, run_in_processes
 
 __all__ = ["MIN_ARTICLE_WORDS", "PageInput", "decode_html", "extract_article", "extract_articles", "extract_page"]
 
@@ -72,13 +65,6 @@ LOGGER = logging.getLogger(__name__)
 # 69 words (a paywalled WSJ teaser) and wire briefs run 80-150, while 50 words is
 # too little text for the judge's 5-word shingles to say anything reliable.
 MIN_ARTICLE_WORDS = 50
-# Below this many pages a batch runs in the calling process: starting a spawned
-# worker (a fresh interpreter importing trafilatura) costs about as much as
-# extracting three or four pages.
-INLINE_BELOW = 4
-# Chunks per worker: big enough to keep inter-process traffic low, small enough
-# that one slow page does not leave the other cores idle at the end of a batch.
-CHUNKS_PER_WORKER = 4
 # A page time without an offset is local time somewhere; UTC offsets span -12 h
 # to +14 h, so a feed timestamp within 14 h of it is the same moment stated exactly.
 LOCAL_TIME_SLACK = timedelta(hours=14)
@@ -109,8 +95,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -144,7 +128,7 @@ def extract_articles(pages: Sequence[PageInput], workers: int | None = None) -> 
     """Extract every page, in spawned worker processes when the batch is big enough; results keep input order."""
     pages = list(pages)
     workers = max(1, min(workers or os.cpu_count() or 1, len(pages)))
-    if len(pages) < INLINE_BELOW or (workers == 1 and _SHARED.pool is None):
+    if len(pages) < INLINE_BELOW or (workers == 1 and pool_workers() is None):
         return drop_site_boilerplate([extract_page(page) for page in pages])
     outcomes = run_in_processes(extract_page, pages, workers)
     return drop_site_boilerplate([
@@ -158,144 +142,6 @@ def extract_page(page: PageInput) -> Article | ExtractionFailure:
     """:func:`extract_article` on a :class:`PageInput` (the function each worker runs)."""
     return extract_article(page.body, page.url, page.final_url, page.fallback_published_at,
                            content_type=page.content_type)
-
-
-def in_workers(work: Callable[[T], R], items: list[T]) -> list[R | BaseException]:
-    """``work(item)`` for every item on the run's worker pool (:func:`worker_pool`); in this
-    process without one, or for a handful of items. An item whose work raised gets the
-    exception in place of its result."""
-    if _SHARED.pool is None or len(items) < INLINE_BELOW:
-        return [_attempt(work, item) for item in items]
-    return run_in_processes(work, items, _SHARED.pool.workers)
-
-
-def _attempt(work: Callable[[T], R], item: T) -> R | BaseException:
-    try:
-        return work(item)
-    except Exception as exc:
-        LOGGER.exception("worker task failed")
-        return exc
-
-
-def run_in_processes(work: Callable[[T], R], items: list[T], workers: int) -> list[R | BaseException]:
-    """``work(item)`` for every item in spawned processes, in input order.
-
-    Items go out in chunks. When a chunk fails (its worker died, or ``work``
-    raised), its items are run again one at a time in a single-worker pool, so
-    the item at fault is known: it gets the exception in place of a result and
-    every other item still gets its own result. Raises RuntimeError when worker
-    processes cannot start at all (then no item is to blame).
-    """
-    context = multiprocessing.get_context("spawn")
-    shared = _SHARED.pool
-    workers = shared.workers if shared is not None else workers
-    size = max(1, math.ceil(len(items) / (workers * CHUNKS_PER_WORKER)))
-    starts = range(0, len(items), size)
-    results: list[Any] = [None] * len(items)
-    retry: list[int] = []
-    with nullcontext(shared.executor) if shared is not None else ProcessPoolExecutor(
-            max_workers=workers, mp_context=context) as executor:
-        # Several batches can be in flight on the run's pool (see flows/pipeline.py).
-        futures: list[Future[list[R]]] = [executor.submit(_apply_all, work, items[s:s + size]) for s in starts]
-        for start, future in zip(starts, futures, strict=True):
-            try:
-                results[start:start + size] = future.result()
-            except Exception as exc:  # BrokenProcessPool, or work raised: find the culprit below
-                LOGGER.warning("worker chunk failed (%s); retrying its items one by one", type(exc).__name__)
-                retry.extend(range(start, min(start + size, len(items))))
-    if shared is not None and any(isinstance(f.exception(), BrokenProcessPool) for f in futures):
-        shared.renew(executor)  # a worker died: the run's pool is broken for every later batch too
-    pool = None
-    try:
-        for index in retry:
-            pool = pool or _started_pool(context)
-            try:
-                results[index] = pool.submit(work, items[index]).result()
-            except BrokenProcessPool as exc:  # this item killed the worker: a clean pool for the next one
-                results[index] = exc
-                pool.shutdown()
-                pool = None
-            except Exception as exc:  # work raised: the pool is still fine
-                results[index] = exc
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    return results
-
-
-@dataclass
-class _WorkerPool:
-    """Spawned extraction workers kept for a whole run: each batch would otherwise pay for
-    starting interpreters that import trafilatura (about a second of CPU each)."""
-
-    workers: int
-    executor: ProcessPoolExecutor
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def renew(self, broken: ProcessPoolExecutor) -> None:
-        """Replace ``broken``, unless another batch in flight has replaced it already."""
-        with self.lock:
-            if self.executor is not broken:
-                return
-            broken.shutdown(cancel_futures=True)
-            self.executor = ProcessPoolExecutor(max_workers=self.workers,
-                                                mp_context=multiprocessing.get_context("spawn"))
-
-
-class _Shared:
-    """The open run-wide pool, if any. Process-wide, not per thread: Prefect may run a
-    flow's tasks on worker threads, and an executor takes work from any thread."""
-
-    pool: _WorkerPool | None = None
-
-
-_SHARED = _Shared()
-
-
-@contextmanager
-def worker_pool(workers: int | None = None) -> Iterator[None]:
-    """Keep one pool of extraction workers for every :func:`extract_articles` call made in the
-    block, instead of one pool per batch."""
-    count = max(1, workers or os.cpu_count() or 1)
-    pool = _WorkerPool(count, ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn")))
-    previous, _SHARED.pool = _SHARED.pool, pool
-    try:
-        yield
-    finally:
-        _SHARED.pool = previous
-        pool.executor.shutdown()
-
-
-def warm_workers(*modules: str) -> None:
-    """Start the run's workers now and have each import this module and ``modules``, so the
-    first batch does not wait ~1.5 s for them; nothing waits for this."""
-    shared = _SHARED.pool
-    if shared is None:
-        return
-    for _ in range(shared.workers):
-        shared.executor.submit(_import_all, modules)
-
-
-def _import_all(modules: tuple[str, ...]) -> None:
-    for name in modules:
-        importlib.import_module(name)
-
-
-def _started_pool(context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:
-    """A one-worker pool known to start: if even an empty call breaks it, no item is at fault."""
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-    try:
-        pool.submit(int).result()
-    except BrokenProcessPool:
-        pool.shutdown()
-        raise RuntimeError(
-            "extraction worker processes cannot start (spawn needs an importable __main__ module)"
-        ) from None
-    return pool
-
-
-def _apply_all(work: Callable[[T], R], chunk: list[T]) -> list[R]:
-    return [work(item) for item in chunk]
 
 
 def _extract(

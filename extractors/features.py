@@ -20,10 +20,10 @@ from functools import partial
 
 import numpy as np
 
-from extractors.article import in_workers
 from extractors.dedupe import Scheme, Signature, minhash, shingle_sets, token_shingle_sets
 from extractors.records import Article, Seed
 from extractors.terms import KeyTerm, key_terms, present_terms, tokens
+from extractors.workers import in_workers
 
 
 @dataclass(frozen=True)

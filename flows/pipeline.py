@@ -27,7 +27,7 @@ from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 from extractors.analysis import analyse_story
-from extractors.article import PageInput, extract_articles, warm_workers, worker_pool
+from extractors.article import PageInput, extract_articles
 from extractors.features import ArticleFeatures, SeedProfile, features_of
 from extractors.judge import copy_rule, dedupe_scheme, judge_coverage, profile_for
 from extractors.plan import plan_fetches, skipped_results
@@ -43,6 +43,7 @@ from extractors.search import build_query
 from extractors.seed import load_seed
 from extractors.settings import SEARCH_KINDS, FetchSettings, JudgeSettings, MonitorSettings, load_settings
 from extractors.window import dedupe_candidates, filter_window, window_bounds
+from extractors.workers import warm_workers, worker_pool
 from flows import progress
 from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
@@ -53,8 +54,8 @@ from warehouse.db import held_open
 from warehouse.report import build_report, render, story_lines, summary_markdown
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
-# What the worker processes run besides extraction (extractors.article, always imported).
-WORKER_MODULES = ("extractors.features", "extractors.analysis")
+# What the worker processes run: extraction, the judge's features, the analysis.
+WORKER_MODULES = ("extractors.article", "extractors.features", "extractors.analysis")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from extractors.analysis import analyse_story
-from extractors.article import worker_pool
+from extractors.workers import worker_pool
 from tests.extractors.test_judge import SEED, T0, WIRE, article
 
 

@@ -22,10 +22,10 @@ from extractors.article import (
     extract_article,
     extract_articles,
     extract_page,
-    run_in_processes,
 )
 from extractors.page_meta import normalize_language, parse_page_time
 from extractors.records import Article, ExtractionFailure
+from extractors.workers import run_in_processes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -434,7 +434,7 @@ def test_a_crashing_or_raising_item_fails_alone():
 
 
 def test_a_run_wide_pool_is_reused_across_batches_and_renewed_when_a_worker_dies():
-    from extractors.article import _SHARED, worker_pool
+    from extractors.workers import _SHARED, worker_pool
 
     with worker_pool(2):
         pool = _SHARED.pool.executor
@@ -450,7 +450,7 @@ def test_a_run_wide_pool_is_reused_across_batches_and_renewed_when_a_worker_dies
 def test_two_batches_in_flight_share_the_pool_and_a_dying_worker_renews_it_once():
     from concurrent.futures import ThreadPoolExecutor
 
-    from extractors.article import _SHARED, worker_pool
+    from extractors.workers import _SHARED, worker_pool
 
     with worker_pool(2):
         first = _SHARED.pool.executor

@@ -3,11 +3,11 @@
 from dataclasses import replace
 from datetime import timedelta
 
-from extractors.article import worker_pool
 from extractors.features import SeedScores, article_features, features_of
 from extractors.judge import judge_coverage, profile_for
 from extractors.settings import JudgeSettings
 from extractors.terms import shingles, tokens
+from extractors.workers import worker_pool
 from tests.extractors.test_judge import SEED, T0, UNRELATED, WIRE, article
 
 
@@ -72,7 +72,7 @@ def _imported(name: str) -> bool:
 
 
 def test_warmed_workers_have_imported_what_they_were_asked_to():
-    from extractors.article import in_workers, warm_workers
+    from extractors.workers import in_workers, warm_workers
 
     with worker_pool(1):
         warm_workers("xml.dom.minidom")
