@@ -70,7 +70,7 @@ class _Story:
 
     base: ActorTable
     claims: tuple[Claim, ...]
-    seed_keys: frozenset[tuple[str, ...]]
+    seed_keys: frozenset[str]
     seed_quotes: tuple[str, ...]
     corrections: dict[str, str]
 

@@ -61,15 +61,8 @@ class IndexCounts:
 
 def signed_article_ids(db: Path, article_ids: Iterable[str], scheme: Scheme) -> set[str]:
     """The given articles that already have a signature made under ``scheme``."""
-    ids = stage([{"article_id": a} for a in article_ids], ID_SCHEMA)
-    if ids.num_rows == 0:
-        return set()
-    with connect(db) as con:
-        con.register("staged", ids)
-        try:
-            return {row[0] for row in con.execute(queries.SIGNED_UNDER_SCHEME, [scheme.name]).fetchall()}
-        finally:
-            con.unregister("staged")
+    return _staged_ids(db, queries.SIGNED_UNDER_SCHEME, stage([{"article_id": a} for a in article_ids], ID_SCHEMA),
+                       scheme)
 
 
 def index_new_signatures(
@@ -77,16 +70,21 @@ def index_new_signatures(
 ) -> IndexCounts:
     """Index signatures made elsewhere (the pipeline's workers, batch by batch): only those of
     articles stored with the text they were made from and not in the index yet."""
-    staged = stage([{"article_id": s.article_id, "content_hash": s.content_hash} for s in signatures], TEXT_SCHEMA)
+    wanted = _staged_ids(db, queries.STORED_UNSIGNED, stage(
+        [{"article_id": s.article_id, "content_hash": s.content_hash} for s in signatures], TEXT_SCHEMA), scheme)
+    return index_signatures(db, run_id, [s for s in signatures if s.article_id in wanted], scheme, rule)
+
+
+def _staged_ids(db: Path, statement: str, staged: pa.Table, scheme: Scheme) -> set[str]:
+    """The article ids ``statement`` picks out of the ``staged`` rows under ``scheme``."""
     if staged.num_rows == 0:
-        return IndexCounts(0, 0, 0, 0)
+        return set()
     with connect(db) as con:
         con.register("staged", staged)
         try:
-            wanted = {row[0] for row in con.execute(queries.STORED_UNSIGNED, [scheme.name]).fetchall()}
+            return {row[0] for row in con.execute(statement, [scheme.name]).fetchall()}
         finally:
             con.unregister("staged")
-    return index_signatures(db, run_id, [s for s in signatures if s.article_id in wanted], scheme, rule)
 
 
 def index_articles(db: Path, run_id: str, articles: Sequence[Article], scheme: Scheme, rule: CopyRule) -> IndexCounts:
