@@ -14,7 +14,6 @@ from datetime import UTC
 from pathlib import Path
 from urllib.parse import quote
 
-import httpcore
 import httpx
 import pytest
 
@@ -22,7 +21,7 @@ import flows.fetch
 from extractors.settings import FetchSettings
 from flows.fetch import FetchRequest, fetch_pages
 from flows.fetch.guard import AddressRefused
-from flows.fetch.transport import GuardedBackend, build_transport
+from flows.fetch.transport import build_transport
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fault_server import (  # noqa: E402 (found through the path set just above)
@@ -277,17 +276,32 @@ def test_scheme_refusal_reason():
     assert fetch_one("file:///etc/passwd").reason == "refused: scheme 'file' is not http(s)"
 
 
-def _fetch_through(backend: GuardedBackend, url: str) -> httpx.Response:
+def _fetch_through(url: str, allow_private: bool, resolver) -> httpx.Response:
+    settings = replace(FAST, allow_private_network=allow_private)
+
     async def go() -> httpx.Response:
-        transport = httpx.AsyncHTTPTransport()
-        transport._pool = httpcore.AsyncConnectionPool(network_backend=backend)
-        async with httpx.AsyncClient(transport=transport) as client:
+        async with httpx.AsyncClient(transport=build_transport(settings, {}, resolver=resolver)) as client:
             return await client.get(url)
 
     return asyncio.run(go())
 
 
-def test_the_address_resolved_is_checked_and_is_the_one_connected_to(server):
+def _connections_to(monkeypatch) -> list[str]:
+    """Every address a socket is opened to from now on (the connector's one way to connect)."""
+    import aiohappyeyeballs
+
+    opened: list[str] = []
+    real = aiohappyeyeballs.start_connection
+
+    async def spy(addr_infos, *args, **kwargs):
+        opened.extend(info[4][0] for info in addr_infos[:1])
+        return await real(addr_infos, *args, **kwargs)
+
+    monkeypatch.setattr("aiohttp.connector.aiohappyeyeballs.start_connection", spy)
+    return opened
+
+
+def test_the_address_resolved_is_checked_and_is_the_one_connected_to(server, monkeypatch):
     """A name resolving to loopback is refused at connect time, whatever its URL text says."""
     lookups: list[str] = []
 
@@ -297,25 +311,16 @@ def test_the_address_resolved_is_checked_and_is_the_one_connected_to(server):
         lookups.append(host)
         return [ipaddress.ip_address("127.0.0.1")]
 
-    guarded = GuardedBackend({}, allow_private=False, resolver=rebinding_resolver)
     with pytest.raises(AddressRefused, match="rebind.example is 127.0.0.1, a loopback address"):
-        _fetch_through(guarded, f"http://rebind.example:{server.port}/ok")
+        _fetch_through(f"http://rebind.example:{server.port}/ok", False, rebinding_resolver)
     assert server.connections == 0
 
-    class Spy(httpcore.AnyIOBackend):
-        hosts: list[str] = []
-
-        async def connect_tcp(self, host, port, *args, **kwargs):
-            self.hosts.append(host)
-            return await super().connect_tcp(host, port, *args, **kwargs)
-
     lookups.clear()
-    spy = Spy()
-    allowed = GuardedBackend({}, allow_private=True, resolver=rebinding_resolver, inner=spy)
-    response = _fetch_through(allowed, f"http://rebind.example:{server.port}/echo")
+    opened = _connections_to(monkeypatch)
+    response = _fetch_through(f"http://rebind.example:{server.port}/echo", True, rebinding_resolver)
     assert response.json()["Host"] == f"rebind.example:{server.port}"
     # One lookup, and the socket opened to the very IP it returned: no second resolution to rebind.
-    assert lookups == ["rebind.example"] and spy.hosts == ["127.0.0.1"]
+    assert lookups == ["rebind.example"] and opened == ["127.0.0.1"]
 
 
 def test_every_resolved_address_must_pass(server):
@@ -325,9 +330,8 @@ def test_every_resolved_address_must_pass(server):
         # A public answer first does not excuse a private one after it.
         return [ipaddress.ip_address("93.184.216.34"), ipaddress.ip_address("10.0.0.7")]
 
-    guarded = GuardedBackend({}, allow_private=False, resolver=mixed)
     with pytest.raises(AddressRefused, match="10.0.0.7, a private address"):
-        _fetch_through(guarded, "http://mixed.example/")
+        _fetch_through("http://mixed.example/", False, mixed)
 
 
 def test_build_transport_uses_the_guard(server):
@@ -345,6 +349,23 @@ def test_build_transport_uses_the_guard(server):
     with pytest.raises(AddressRefused):
         asyncio.run(go())
     assert server.connections == 0
+
+
+def test_a_lookup_that_hangs_is_a_connect_timeout():
+    async def hanging(host: str, port: int):
+        await asyncio.sleep(30)
+        return []
+
+    settings = replace(FAST, connect_timeout=0.2)
+
+    async def go():
+        async with httpx.AsyncClient(transport=build_transport(settings, {}, resolver=hanging)) as client:
+            await client.get("http://slow-dns.example/")
+
+    start = time.monotonic()
+    with pytest.raises(httpx.ConnectTimeout, match="resolving 'slow-dns.example' timed out"):
+        asyncio.run(go())
+    assert time.monotonic() - start < 5
 
 
 # --- pinned hosts -------------------------------------------------------------------------------------------------
@@ -421,29 +442,31 @@ def test_tls_to_a_pinned_host_uses_the_host_name_for_sni_and_the_certificate(tmp
     assert sorted(server_names) == ["news.example", "other.example"]
 
 
-def test_an_idle_connection_reads_as_open_until_the_server_closes_it():
-    # The pool's "has the server hung up?" test, answered from the kept socket.
+def test_a_kept_alive_connection_the_server_closed_is_not_reused():
+    """The server answers keep-alive, then hangs up the idle connection; the next fetch opens a new one."""
     import socket
-
-    from flows.fetch.guard import parse_pins
+    import threading
 
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
+    accepted: list[int] = []
 
-    async def scenario() -> tuple[bool, bool, bool]:
-        backend = GuardedBackend(parse_pins(()), allow_private=True)
-        stream = await backend.connect_tcp("127.0.0.1", port)
-        accepted, _ = await asyncio.to_thread(listener.accept)
-        quiet = stream.get_extra_info("is_readable")
-        accepted.close()  # the server hangs up
-        await asyncio.sleep(0.05)
-        closed = stream.get_extra_info("is_readable")
-        same = stream.get_extra_info("socket") is not None and stream.get_extra_info("server_addr")[1] == port
-        await stream.aclose()
-        return quiet, closed, same
+    def serve() -> None:
+        for _ in range(2):
+            conn, _ = listener.accept()
+            accepted.append(1)
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok")
+                time.sleep(0.1)  # then close: an idle connection the server gave up on
 
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    results = []
     try:
-        quiet, closed, same = asyncio.run(scenario())
+        for _ in range(2):
+            results.append(fetch_one(f"http://127.0.0.1:{port}/", replace(FAST, max_connections=1)))
     finally:
         listener.close()
-    assert (quiet, closed, same) == (False, True, True)
+    assert [(r.outcome, r.body) for r in results] == [("ok", b"ok"), ("ok", b"ok")]
+    assert all(len(r.attempts) == 1 for r in results) and len(accepted) == 2

@@ -26,7 +26,6 @@ from extractors.settings import FetchSettings, SettingsError, WindowSettings, lo
 from extractors.window import dedupe_candidates, filter_window
 from flows.cli import main
 from flows.fetch import FetchRequest, fetch_pages
-from flows.fetch.transport import GuardedBackend
 from flows.warc import ReplayArchive, read_archived, read_warc_candidates
 from warehouse.db import connect
 
@@ -92,12 +91,14 @@ def no_sockets(monkeypatch):
     """Call it to make any connection the fetcher tries fail the test; it returns the addresses tried."""
     tried: list[str] = []
 
-    async def refuse(self, host, port, *args, **kwargs):
-        tried.append(f"{host}:{port}")
-        raise AssertionError(f"a socket to {host}:{port} was opened")
+    async def refuse(addr_infos, *args, **kwargs):
+        address = addr_infos[0][4]
+        tried.append(f"{address[0]}:{address[1]}")
+        raise AssertionError(f"a socket to {tried[-1]} was opened")
 
     def arm() -> list[str]:
-        monkeypatch.setattr(GuardedBackend, "connect_tcp", refuse)
+        # The connector's one way to open a socket.
+        monkeypatch.setattr("aiohttp.connector.aiohappyeyeballs.start_connection", refuse)
         return tried
 
     return arm
