@@ -15,7 +15,7 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,11 +23,11 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import SettingsContext, get_settings_context
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 from extractors.analysis import analyse_story
-from extractors.article import PageInput, extract_articles
 from extractors.features import ArticleFeatures, SeedProfile, features_of
 from extractors.judge import copy_rule, dedupe_scheme, judge_coverage, profile_for
 from extractors.plan import plan_fetches, skipped_results
@@ -90,6 +90,31 @@ class RunSummary:
         ]
 
 
+@contextmanager
+def foreground_settings() -> Iterator[None]:
+    """Prefect settings for flow runs started in the foreground (``storywatch run``), each
+    applied only where the user has not set it (environment, profile, prefect.toml).
+
+    - ``flows.heartbeat_frequency`` (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY``): none. A
+      heartbeat thread would start with each flow run, and the engine joins it when the run
+      ends; the thread sleeps in 1 s steps, so every run waited up to 1 s (0.5 s on average)
+      for it. Heartbeats serve an automation a user may set up to mark a run crashed when
+      its process dies unseen; a run in the foreground reports its own crash, and
+      ``storywatch serve`` and deployments keep them. Set the variable (Prefect's default
+      is 180) to have them here too.
+    """
+    context = get_settings_context()
+    settings = context.settings
+    if "heartbeat_frequency" in settings.flows.model_fields_set:  # the user's choice stands
+        yield
+        return
+    # A copy of the settings in force, not Settings rebuilt from every source as
+    # prefect.settings.temporary_settings does (0.1-0.2 s a call).
+    flows = settings.flows.model_copy(update={"heartbeat_frequency": None})
+    with SettingsContext(profile=context.profile, settings=settings.model_copy(update={"flows": flows})):
+        yield
+
+
 def seed_toml(seed_path: Path) -> Path:
     return seed_path.with_suffix(".toml")
 
@@ -141,6 +166,10 @@ class Extracted:
 
 @task(name="extract-batch", **_TASK)
 def extract_batch_task(candidates: list[Candidate], results: list[FetchResult], profile: SeedProfile) -> Extracted:
+    # Imported here, not with the module: trafilatura and its kin are needed only when there
+    # are pages to extract, and a rerun with nothing new would import them for nothing.
+    from extractors.article import PageInput, extract_articles
+
     pages = [
         PageInput(url=c.canonical_url, final_url=r.final_url or r.url, body=r.body or b"",
                   content_type=r.content_type, fallback_published_at=c.published_at)
@@ -220,6 +249,13 @@ def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidat
                        settings: MonitorSettings) -> tuple[load.BatchCounts, dict[str, ArticleFeatures]]:
     """Fetch, extract and load ``new`` batch by batch; returns the totals and every new
     article's features for the judge."""
+    totals = load.BatchCounts(fetched=0, failed=0, loaded=0)
+    features: dict[str, ArticleFeatures] = {}
+    if not new:
+        # Nothing to fetch, and no heap to freeze and thaw: a thaw hands the collector every
+        # object frozen before (the command line freezes what its imports made), and the
+        # next full collection walks them all (0.2 s of a rerun's body).
+        return totals, features
     seed_id, profile = seed.seed_id, profile_for(seed, settings.judge)
     todo = list(batches(new, settings.pipeline.batch_size))
     # Three stages overlap: while batch k is loaded here, batches k+1 and k+2 are
@@ -230,10 +266,8 @@ def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidat
     # stay bounded.
     # Batches go to tasks quoted: Prefect would otherwise walk every record and page
     # body looking for futures to resolve.
-    fetching = fetch_batch_task.submit(quote(todo[0]), settings.fetch) if todo else None
+    fetching = fetch_batch_task.submit(quote(todo[0]), settings.fetch)
     extracting: deque[tuple[list[Candidate], list[FetchResult], PrefectFuture]] = deque()
-    totals = load.BatchCounts(fetched=0, failed=0, loaded=0)
-    features: dict[str, ArticleFeatures] = {}
     # Each batch leaves reference cycles (a Prefect future with its state and result) that
     # keep the batch's records alive until Python's next full collection, which comes
     # rarely: the run's memory grew with its size (541 MB at 2,000 pages, 359 at 500).
@@ -360,14 +394,16 @@ def monitor_seed(
             # Judging and analysis read only the seed's articles, the [judge] settings and the
             # user's aliases: when none changed since the last judged run, their rows stand.
             # The fingerprint is recorded as the stages leave the warehouse (judging indexes copies).
-            if judging_state(db, seed, settings.judge) == load.judged_with(db, seed.seed_id):
+            state = judging_state(db, seed, settings.judge)
+            if state == load.judged_with(db, seed.seed_id):
                 logger.info("nothing new to judge: coverage, events and claims kept from the last run")
                 statuses = load.coverage_status_counts(db, seed.seed_id)
             else:
                 judgements = judge_task(db, seed, settings.judge, run_id, quote(features))
                 analyse_task(db, seed, run_id)
                 statuses = dict(Counter(j.status for j in judgements))
-            load.record_judged_with(db, run_id, judging_state(db, seed, settings.judge))
+                state = judging_state(db, seed, settings.judge)
+            load.record_judged_with(db, run_id, state)
         except Exception as exc:
             load.finish_run(db, run_id, "failed", load.RunCounts(discovered, fetched, failed, loaded),
                             note=f"{type(exc).__name__}: {exc}")

@@ -119,3 +119,38 @@ def test_extract_jsonl(tmp_path):
     for r in records:
         assert {"path", "url", "title", "author", "published", "language", "text"} <= set(r)
         assert r["title"] and len(r["text"].split()) > 50
+
+
+
+def test_run_starts_flows_without_heartbeats_unless_the_user_set_them():
+    # The engine joins the heartbeat thread at the end of every flow run: up to 1 s.
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
+
+    from flows.pipeline import foreground_settings
+
+    before = get_current_settings()
+    with foreground_settings():
+        now = get_current_settings()
+        assert now.flows.heartbeat_frequency is None
+        assert now.api.url == before.api.url and now.logging.level == before.logging.level  # the rest stands
+    assert get_current_settings() is before
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 60}), foreground_settings():
+        assert get_current_settings().flows.heartbeat_frequency == 60
+
+
+def test_imports_pause_the_collector_then_freeze_what_they_made():
+    import gc
+
+    from flows.cli import _collector_paused
+
+    enabled = gc.isenabled()
+    try:
+        gc.enable()
+        with _collector_paused():
+            assert not gc.isenabled()
+            made = [[] for _ in range(100)]
+        assert gc.isenabled() and gc.get_freeze_count() >= len(made)
+    finally:
+        gc.unfreeze()
+        if not enabled:
+            gc.disable()
