@@ -35,15 +35,19 @@ INLINE_BELOW = 4
 # that one slow page does not leave the other cores idle at the end of a batch.
 CHUNKS_PER_WORKER = 4
 
+# What a run's workers import before their first batch: the extraction stack.
+EXTRACTION_MODULES = ("extractors.article", "extractors.features", "extractors.analysis")
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-def in_workers(work: Callable[[T], R], items: list[T]) -> list[R | BaseException]:
+def in_workers(work: Callable[[T], R], items: list[T], inline_below: int = INLINE_BELOW) -> list[R | BaseException]:
     """``work(item)`` for every item on the run's worker pool (:func:`worker_pool`); in this
-    process without one, or for a handful of items. An item whose work raised gets the
-    exception in place of its result."""
-    if _SHARED.pool is None or len(items) < INLINE_BELOW:
+    process without one, or for fewer than ``inline_below`` items (work heavier than a
+    page's extraction may set it lower). An item whose work raised gets the exception
+    in place of its result."""
+    if _SHARED.pool is None or len(items) < inline_below:
         return [_attempt(work, item) for item in items]
     return run_in_processes(work, items, _SHARED.pool.workers)
 
@@ -134,7 +138,12 @@ _SHARED = _Shared()
 @contextmanager
 def worker_pool(workers: int | None = None) -> Iterator[None]:
     """Keep one pool of workers for all the work sent in the block (every batch's
-    extraction, features and analysis), instead of one pool per batch."""
+    extraction, features and analysis), instead of one pool per batch. Inside a block
+    that has one open already (the command line opens it for several runs), that one
+    serves, unless a number of workers is asked for."""
+    if _SHARED.pool is not None and workers is None:
+        yield
+        return
     count = max(1, workers or os.cpu_count() or 1)
     pool = _WorkerPool(count, ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn")))
     previous, _SHARED.pool = _SHARED.pool, pool

@@ -214,8 +214,10 @@ def render_markdown(report: Report, charts: bool = True, db: Path | None = None)
             f"{run['discovered']} candidates discovered, {run['fetched']} pages fetched, "
             f"{run['failed']} failed, {run['loaded']} new articles.",
         ]
-    chart = chart_cache.chart(db, "coverage", report.timeline, "png") if charts else None
-    if chart:
+    coverage_chart, events_chart = (
+        chart_cache.charts(db, [("coverage", report.timeline, "png"), ("events", report.events, "png")])
+        if charts else (None, None))
+    if chart := coverage_chart:
         out += ["", f"![Coverage over time, by status](data:image/png;base64,{base64.b64encode(chart).decode()})"]
     counts = {row["status"]: row["articles"] for row in report.status_counts}
     out += ["", "## Counts by status", ""]
@@ -278,8 +280,7 @@ def render_markdown(report: Report, charts: bool = True, db: Path | None = None)
     else:
         out.append("No quotes found.")
     out += ["", "## Events timeline", ""]
-    chart = chart_cache.chart(db, "events", report.events, "png") if charts else None
-    if chart:
+    if chart := events_chart:
         out += [f"![Events by day](data:image/png;base64,{base64.b64encode(chart).decode()})", ""]
     if report.events:
         out += _table(["date", "actor", "event", "target", "reported by", "in seed"],

@@ -80,8 +80,9 @@ def render_html(report: Report, db: Path | None = None) -> str:
         parts.append(f"<p class=run>Latest run {_e(run['run_id'])} ({_e(run['status'])}), started "
                      f"{_e(run['started_at'])}: {_e(run['discovered'])} candidates, {_e(run['fetched'])} pages "
                      f"fetched, {_e(run['failed'])} failed, {_e(run['loaded'])} new articles.</p>")
-    chart = chart_cache.chart(db, "coverage", report.timeline, "svg")
-    if chart:
+    coverage_chart, events_chart = chart_cache.charts(db, [("coverage", report.timeline, "svg"),
+                                                            ("events", report.events, "svg")])
+    if chart := coverage_chart:
         parts.append(f'<figure class=chart id=coverage-chart>{_svg(chart)}</figure>')
     parts.append("<h2>Outlets</h2>")
     parts.append(_table(
@@ -143,8 +144,7 @@ def render_html(report: Report, db: Path | None = None) -> str:
                         [[_td(q["speaker"]), f"<td><q>{_e(q['quote'])}</q></td>", _td(q["carried_by"], True),
                           _td("yes" if q["in_seed"] else "no"), _td(q["outlets"])] for q in report.quotes]))
     parts.append("<h2>Events timeline</h2>")
-    chart = chart_cache.chart(db, "events", report.events, "svg")
-    if chart:
+    if chart := events_chart:
         parts.append(f'<figure class=chart id=events-chart>{_svg(chart)}</figure>')
     parts.append(_table(["date", "actor", "event", "target", "reported by", "in seed"],
                         [[_td(e["event_date"]), _td(e["actor"]),

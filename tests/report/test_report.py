@@ -162,3 +162,26 @@ def test_charts_are_drawn_once_per_distinct_rows_and_kept_in_the_warehouse(tmp_p
     assert chart_cache.chart(db, "events", [], "png") is None
     # Without a warehouse the chart is drawn every time, the same bytes.
     assert chart_cache.chart(None, "coverage", rows, "png") == first and len(drawn) == 4
+
+
+def test_charts_missing_from_the_cache_are_drawn_side_by_side_on_the_run_workers(tmp_path, monkeypatch):
+    from extractors import workers
+    from warehouse import chart_cache
+
+    db = tmp_path / "w.duckdb"
+    load.load_seed(db, SEED)
+    day = datetime(2023, 4, 26, tzinfo=UTC).date()
+    coverage = [{"day": day, "status": "original", "articles": 3}]
+    events = [{"event_date": day, "event_type": "CONSULT", "actor": "China", "reported_by": 2}]
+    wanted = [("coverage", coverage, "png"), ("events", events, "png"), ("events", [], "png")]
+    inline = chart_cache.charts(None, wanted)
+    sent: list[int] = []
+    real = workers.run_in_processes
+    monkeypatch.setattr(workers, "run_in_processes",
+                        lambda work, items, n: sent.append(len(items)) or real(work, items, n))
+    with workers.worker_pool(2):
+        on_workers = chart_cache.charts(db, wanted)
+        cached = chart_cache.charts(db, wanted)
+    # Both missing charts went out together, once; the same images as drawn here; then kept.
+    assert sent == [2]
+    assert on_workers == inline == cached and inline[2] is None and inline[0] != inline[1]
