@@ -14,8 +14,10 @@ import gc
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
+
+import duckdb
 
 from extractors.seed import SeedError, load_seed
 from extractors.settings import SettingsError, load_settings
@@ -130,6 +132,31 @@ def _skip_exit_collection() -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     _validate_seeds(args.seeds)
     record, replay = _archive_paths(args.record, args.replay)
+    db = args.db or default_db_path()
+    with ExitStack() as stack:
+        if _first_run_among(db, args.seeds):
+            # Such a run fetches every page it finds: its workers start now and import the
+            # extraction stack while this process imports Prefect (3 s on one core, the
+            # other idle), rather than after, while the first batch waits for them.
+            from extractors.workers import EXTRACTION_MODULES, warm_workers, worker_pool
+
+            stack.enter_context(worker_pool())
+            warm_workers(*EXTRACTION_MODULES)
+        return _run_seeds(args, db, record, replay)
+
+
+def _first_run_among(db: Path, seeds: Sequence[Path]) -> bool:
+    """Whether any of ``seeds`` has no article stored yet. Only a hint for starting workers
+    early: when the warehouse cannot be read here, the run itself will say why."""
+    from warehouse.load import seed_article_ids
+
+    try:
+        return any(not seed_article_ids(db, load_seed(path).seed_id) for path in seeds)
+    except (SeedError, WarehouseError, duckdb.Error, OSError):
+        return False
+
+
+def _run_seeds(args: argparse.Namespace, db: Path, record: str | None, replay: str | None) -> int:
     from flows.prefect_env import configure_prefect
 
     configure_prefect(args.verbose)
@@ -139,7 +166,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         from flows import progress
         from flows.pipeline import foreground_settings, monitor_seed
 
-    db = args.db or default_db_path()
     status = EXIT_OK
     for seed_path in args.seeds:
         try:

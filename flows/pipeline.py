@@ -43,7 +43,7 @@ from extractors.search import build_query
 from extractors.seed import load_seed
 from extractors.settings import SEARCH_KINDS, FetchSettings, JudgeSettings, MonitorSettings, load_settings
 from extractors.window import dedupe_candidates, filter_window, window_bounds
-from extractors.workers import warm_workers, worker_pool
+from extractors.workers import EXTRACTION_MODULES, warm_workers, worker_pool
 from flows import progress
 from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
@@ -55,7 +55,10 @@ from warehouse.report import build_report, render, story_lines, summary_markdown
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 # What the worker processes run: extraction, the judge's features, the analysis.
-WORKER_MODULES = ("extractors.article", "extractors.features", "extractors.analysis")
+WORKER_MODULES = EXTRACTION_MODULES
+# The report's charts are drawn on the workers (warehouse/chart_cache.py); matplotlib is
+# imported there once the last batch is extracted, while this process loads and judges.
+CHART_MODULES = ("warehouse.report_charts",)
 
 
 @dataclass(frozen=True)
@@ -285,6 +288,8 @@ def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidat
             while len(extracting) == 3 or (extracting and number + 1 == len(todo)):
                 done, pages, future = extracting.popleft()
                 extracted = future.result()
+                if not extracting and number + 1 == len(todo):
+                    warm_workers(*CHART_MODULES)
                 totals = totals + load_batch_task(db, seed_id, run_id, quote(done), quote(pages), quote(extracted),
                                                   settings.judge)
                 features.update(extracted.features)

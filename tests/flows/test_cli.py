@@ -154,3 +154,31 @@ def test_imports_pause_the_collector_then_freeze_what_they_made():
         gc.unfreeze()
         if not enabled:
             gc.disable()
+
+
+def test_workers_start_before_prefect_only_for_a_seed_with_nothing_stored(tmp_path):
+    from flows.cli import _first_run_among
+
+    seed = ROOT / "seeds" / "xi-zelensky-call.txt"
+    db = tmp_path / "w.duckdb"
+    assert _first_run_among(db, [seed])  # no warehouse yet
+    hostile_warehouse(db)  # an article stored for this seed
+    assert not _first_run_among(db, [seed])
+    other = tmp_path / "other.txt"  # another seed (its id is its file name), nothing stored
+    other.write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    assert _first_run_among(db, [seed, other])  # one seed's first run is enough
+    (tmp_path / "broken.txt").write_text("no date line\n", encoding="utf-8")
+    assert not _first_run_among(db, [tmp_path / "broken.txt"])  # the run itself reports the bad seed
+
+
+def test_a_run_inside_an_open_worker_pool_uses_it():
+    from extractors import workers
+
+    with workers.worker_pool(1):
+        outer = workers._SHARED.pool
+        with workers.worker_pool():
+            assert workers._SHARED.pool is outer
+        with workers.worker_pool(2):  # a size asked for: a pool of its own, for the block
+            assert workers._SHARED.pool is not outer and workers.pool_workers() == 2
+        assert workers._SHARED.pool is outer
+    assert workers._SHARED.pool is None

@@ -47,7 +47,9 @@ def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loop
     db = tmp_path / "w.duckdb"
     first = monitor_seed(str(loopback_seed), str(db), allow_private_network=True, report_dir=str(tmp_path))
     assert first.status == "finished" and first.loaded > 0
-    assert warmed == [pipeline.WORKER_MODULES]  # a first run starts its workers once, early
+    # A first run starts its workers once, early, and has them import the charts' library
+    # once the last batch is extracted.
+    assert warmed == [pipeline.WORKER_MODULES, pipeline.CHART_MODULES]
 
     judged = coverage_by_page(db)
     in_window = {page: row for page, row in sample_labels.items() if row["in_window"] == "yes"}
@@ -112,7 +114,7 @@ def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loop
     requests_before = len(newsroom.article_requests())
     second = monitor_seed(str(loopback_seed), str(db), allow_private_network=True, report_dir=str(tmp_path))
     assert second.loaded == 0 and second.fetched == 0
-    assert len(warmed) == 1, "a run with nothing to fetch started the extraction workers"
+    assert len(warmed) == 2, "a run with nothing to fetch started the extraction workers"
     assert view_counts(db) == counts
     assert copy_clusters(db) == clustered, "cluster ids or origins changed on a rerun"
     assert len(newsroom.article_requests()) == requests_before, "a rerun fetched stored articles again"
