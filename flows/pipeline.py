@@ -219,7 +219,7 @@ def judge_task(db: Path, seed: Seed, settings: JudgeSettings, run_id: str,
 def analyse_task(db: Path, seed: Seed, run_id: str) -> analysis_store.AnalysisCounts:
     """Events, quotes and claim verdicts for the seed and every article judged related to it."""
     related = analysis_store.related_article_ids(db, seed.seed_id)
-    articles = [a for a in load.seed_articles(db, seed.seed_id) if a.article_id in related]
+    articles = load.seed_articles(db, seed.seed_id, among=related)
     analysis = analyse_story(seed, articles, analysis_store.actor_corrections(db))
     return analysis_store.load_analysis(db, run_id, analysis)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -273,9 +273,11 @@ def _one_per_identity(articles: Sequence[Article]) -> list[Article]:
     return list(chosen.values())
 
 
-def seed_articles(db: Path, seed_id: str) -> list[Article]:
+def seed_articles(db: Path, seed_id: str, among: Collection[str] | None = None) -> list[Article]:
+    """The seed's articles, by article id; with ``among``, only those of these ids."""
     with connect(db) as con:
-        cursor = con.execute(queries.SEED_ARTICLES, [seed_id])
+        cursor = (con.execute(queries.SEED_ARTICLES, [seed_id]) if among is None
+                  else con.execute(queries.SEED_ARTICLES_AMONG, [seed_id, sorted(among)]))
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         return [Article(**{**row, "authors": tuple(row["authors"])}) for row in rows]

@@ -45,6 +45,9 @@ FROM seed_links l JOIN article_docs a ON a.url = l.url
 WHERE l.seed_id = ?
 ORDER BY a.article_id
 """
+# The same, for the given article ids only (the analysis reads the related ones).
+SEED_ARTICLES_AMONG = SEED_ARTICLES.replace(
+    "WHERE l.seed_id = ?", "WHERE l.seed_id = ? AND a.article_id IN (SELECT unnest(?::VARCHAR[]))")
 
 # A candidate found again may be an alias (an AMP URL) of a stored article: link the article.
 LINK_KNOWN_ARTICLES = """

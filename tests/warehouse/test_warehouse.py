@@ -97,6 +97,18 @@ def test_batch_load_is_idempotent(tmp_path):
     assert after["articles"] == 5 and len(load.seed_articles(db, SEED.seed_id)) == 5
 
 
+def test_seed_articles_among_given_ids(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load.load_seed(db, SEED)
+    c, r, a = make_batch(5, "r1")
+    load.load_batch(db, SEED.seed_id, "r1", c, r, a, [])
+    stored = load.seed_articles(db, SEED.seed_id)
+    wanted = {stored[3].article_id, stored[1].article_id, "no-such-id"}
+    assert load.seed_articles(db, SEED.seed_id, among=wanted) == [stored[1], stored[3]]
+    assert load.seed_articles(db, SEED.seed_id, among=[]) == []
+    assert load.seed_articles(db, "another-seed", among=wanted) == []
+
+
 def test_a_failing_batch_leaves_nothing_behind(tmp_path):
     db = tmp_path / "w.duckdb"
     load.load_seed(db, SEED)
