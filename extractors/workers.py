@@ -12,6 +12,7 @@ every other item keeps its own.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import math
@@ -173,6 +174,11 @@ def warm_workers(*modules: str) -> None:
 def _import_all(modules: tuple[str, ...]) -> None:
     for name in modules:
         importlib.import_module(name)
+    # What the imports made lives as long as the worker: kept out of its later full
+    # collections, and out of the one at its exit, which the end of a run waits for
+    # (0.45 -> 0.28 s to stop two workers that had extracted 200 pages).
+    gc.collect()
+    gc.freeze()
 
 
 def _started_pool(context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:

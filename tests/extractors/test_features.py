@@ -71,10 +71,19 @@ def _imported(name: str) -> bool:
     return name in sys.modules
 
 
-def test_warmed_workers_have_imported_what_they_were_asked_to():
+def _frozen(_: object) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_warmed_workers_have_imported_what_they_were_asked_to_and_frozen_it():
     from extractors.workers import in_workers, warm_workers
 
     with worker_pool(1):
+        assert in_workers(_frozen, [None] * 4) == [0] * 4  # a cold worker has frozen nothing
         warm_workers("xml.dom.minidom")
         assert in_workers(_imported, ["xml.dom.minidom"] * 4) == [True] * 4
         assert in_workers(_imported, ["xml.dom.pulldom"] * 4) == [False] * 4
+        # The import heap is out of the worker's later collections (and the one at its exit).
+        assert min(in_workers(_frozen, [None] * 4)) > 10_000
