@@ -27,6 +27,7 @@ import os
 import socket
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import aiohttp
@@ -144,7 +145,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         timeouts = request.extensions.get("timeout", {})
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=timeouts.get("connect"),
                                         sock_read=timeouts.get("read"))
-        with _httpx_errors(reading=False):
+        with _as_httpx_errors(reading=False):
             response = await self._session.request(
                 request.method, _connectable(request.url), headers=_raw_headers(request),
                 data=request.content or None, allow_redirects=False, timeout=timeout,
@@ -188,7 +189,7 @@ class _ResponseBody(httpx.AsyncByteStream):
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         received = 0
-        with _httpx_errors(reading=True, received=lambda: received, expected=self._response.content_length):
+        with _as_httpx_errors(reading=True, received=lambda: received, expected=self._response.content_length):
             async for chunk in self._response.content.iter_any():
                 received += len(chunk)
                 yield chunk
@@ -198,23 +199,16 @@ class _ResponseBody(httpx.AsyncByteStream):
         self._response.release()
 
 
-class _httpx_errors:
+@contextmanager
+def _as_httpx_errors(reading: bool, received: Callable[[], int] = lambda: 0,
+                     expected: int | None = None) -> Iterator[None]:
     """Raise aiohttp's (and the socket's) errors as the httpx errors the client understands."""
-
-    def __init__(self, reading: bool, received: Callable[[], int] | None = None,
-                 expected: int | None = None) -> None:
-        self._reading = reading
-        self._received = received
-        self._expected = expected
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
-        if exc is None or not isinstance(exc, Exception) or isinstance(exc, (httpx.HTTPError, AddressRefused,
-                                                                              UnresolvableHost)):
-            return False
-        translated = _translate(exc, self._reading, self._received() if self._received else 0, self._expected)
+    try:
+        yield
+    except (httpx.HTTPError, AddressRefused, UnresolvableHost):
+        raise
+    except Exception as exc:
+        translated = _translate(exc, reading, received(), expected)
         raise translated from translated.__cause__ or exc
 
 
