@@ -67,8 +67,8 @@ def charts(db: Path | None, wanted: Sequence[ChartRequest]) -> list[str | bytes 
         if db is not None and new:
             with connect(db) as con:
                 for digest, data in new.items():
-                    kind = missing[digest][0]
-                    con.execute(queries.STORE_CHART, [digest, kind, missing[digest][2], data])
+                    kind, _, fmt = missing[digest]
+                    con.execute(queries.STORE_CHART, [digest, kind, fmt, data])
                 con.execute(queries.PRUNE_CHARTS, [KEPT_CHARTS])
     out: list[str | bytes | None] = []
     for digest, (_, rows, fmt) in zip(digests, wanted, strict=True):
