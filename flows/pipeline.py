@@ -54,8 +54,6 @@ from warehouse.db import held_open
 from warehouse.report import build_report, render, story_lines, summary_markdown
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
-# What the worker processes run: extraction, the judge's features, the analysis.
-WORKER_MODULES = EXTRACTION_MODULES
 # The report's charts are drawn on the workers (warehouse/chart_cache.py); matplotlib is
 # imported there once the last batch is extracted, while this process loads and judges.
 CHART_MODULES = ("warehouse.report_charts",)
@@ -352,7 +350,7 @@ def monitor_seed(
         # discovers; later runs wait to see whether anything is new.
         warmed = not load.seed_article_ids(db, seed.seed_id)
         if warmed:
-            warm_workers(*WORKER_MODULES)
+            warm_workers(*EXTRACTION_MODULES)
         fetched = failed = loaded = 0
         discovered = in_window = known = prefiltered = 0
         try:
@@ -391,7 +389,7 @@ def monitor_seed(
                 logger.info("%d in window (%d outside dropped), %d already stored, %d pre-filtered, %d to fetch",
                             in_window, dropped, known, prefiltered, len(new))
                 if new and not warmed:  # the workers start while the first batch is fetched
-                    warm_workers(*WORKER_MODULES)
+                    warm_workers(*EXTRACTION_MODULES)
                 progress.stage(f"{seed.seed_id}: fetch, extract, load", len(new))
                 totals, features = fetch_extract_load(db, seed, run_id, new, settings)
                 fetched, failed, loaded = totals.fetched, totals.failed, totals.loaded

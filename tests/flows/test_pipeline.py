@@ -49,7 +49,7 @@ def test_flow_loads_sample_coverage_and_rerun_adds_nothing(prefect_harness, loop
     assert first.status == "finished" and first.loaded > 0
     # A first run starts its workers once, early, and has them import the charts' library
     # once the last batch is extracted.
-    assert warmed == [pipeline.WORKER_MODULES, pipeline.CHART_MODULES]
+    assert warmed == [pipeline.EXTRACTION_MODULES, pipeline.CHART_MODULES]
 
     judged = coverage_by_page(db)
     in_window = {page: row for page, row in sample_labels.items() if row["in_window"] == "yes"}
