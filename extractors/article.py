@@ -35,9 +35,10 @@ from charset_normalizer import from_bytes
 from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
-from trafilatura.utils import LANGID_FLAG, language_classifier, load_html
+from trafilatura.utils import LANGID_FLAG, language_classifier
 
 from extractors.cleanup import clean_paragraphs, drop_lines, site_repeats
+from extractors.html_parse import parse_html
 from extractors.json_ld import read_json_ld
 from extractors.page_meta import (
     PageTime,
@@ -151,7 +152,7 @@ def _extract(
         return ExtractionFailure(url=url, reason="empty body")
     if isinstance(html, bytes) and (reason := not_html_reason(html, content_type)):
         return ExtractionFailure(url=url, reason=reason)
-    text = html if isinstance(html, str) else decode_html(html, content_type)
+    text, utf8 = (html, None) if isinstance(html, str) else _decode(html, content_type)
     head = text[:2000]
     if _FEED.match(text[:4000]):
         return ExtractionFailure(url=url, reason="not HTML: an XML feed or sitemap")
@@ -159,22 +160,23 @@ def _extract(
         return ExtractionFailure(url=url, reason="not HTML: binary data")
     if not _MARKUP.search(text[:200_000]):
         return ExtractionFailure(url=url, reason="not HTML: no markup")
-    tree = load_html(text)
+    tree = parse_html(text, utf8)
     if tree is None:
         return ExtractionFailure(url=url, reason="not HTML: unparseable")
 
     # Metadata first: trafilatura prunes the tree it is given.
     meta = read_page_meta(tree, final_url, dated_elsewhere=fallback is not None)
     body = _main_text(tree, final_url, meta.title, fast=True)
-    if _word_count(body) < MIN_ARTICLE_WORDS and (full_tree := load_html(text)) is not None:
+    words = _word_count(body)
+    if words < MIN_ARTICLE_WORDS and (full_tree := parse_html(text, utf8)) is not None:
         # Fast mode skips trafilatura's second opinion (readability, jusText), which
         # costs about a third of its CPU and changes the text of one benchmark page in
         # 88, always by finding text where the fast pass found none; so only a page
         # that comes back empty or short pays for it (benchmarks/extraction.py).
         body = _main_text(full_tree, final_url, meta.title, fast=False)
+        words = _word_count(body)
     if not body:
         return ExtractionFailure(url=url, reason="no article text found")
-    words = _word_count(body)
     if words < MIN_ARTICLE_WORDS:
         return ExtractionFailure(url=url, reason=f"text too short: {words} words")
 
@@ -274,11 +276,16 @@ def not_html_reason(body: bytes, content_type: str | None) -> str | None:
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """Decode page bytes: BOM, strict UTF-8, declared charset, detection, then lossy UTF-8."""
+    return _decode(body, content_type)[0]
+
+
+def _decode(body: bytes, content_type: str | None) -> tuple[str, bytes | None]:
+    """The text, and the bytes it is the strict UTF-8 decoding of, if it is (for :func:`parse_html`)."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(encoding, errors="replace")
+            return body[len(bom):].decode(encoding, errors="replace"), None
     try:
-        return body.decode("utf-8")
+        return body.decode("utf-8"), body
     except UnicodeDecodeError:
         pass  # not UTF-8 whatever the page says: try what it declares
     in_page = (_XML_ENCODING.search(body[:1024]), _META_CHARSET.search(body[:4096]))
@@ -288,7 +295,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     for name in declared:
         if (encoding := _known_encoding(name)) is not None:
             try:
-                return body.decode(encoding)
+                return body.decode(encoding), None
             except UnicodeDecodeError:
                 continue
     try:
@@ -296,8 +303,8 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     except Exception:  # detection is a best effort; lossy UTF-8 below always works
         guess = None
     if guess is not None and (encoding := _known_encoding(guess.encoding)) is not None:
-        return body.decode(encoding, errors="replace")
-    return body.decode("utf-8", errors="replace")
+        return body.decode(encoding, errors="replace"), None
+    return body.decode("utf-8", errors="replace"), None
 
 
 def _known_encoding(name: str | None) -> str | None:

@@ -1,0 +1,66 @@
+"""parse_html gives trafilatura's load_html tree, whether it takes its own path or load_html's."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from trafilatura.utils import load_html
+
+from extractors.html_parse import parse_html, xml_safe_utf8
+
+BENCHMARK = Path(__file__).resolve().parents[1] / "fixtures" / "extraction-benchmark" / "html"
+PAGES = sorted(BENCHMARK.glob("*.html.gz"))
+
+
+def _same_tree(text: str, utf8: bytes | None) -> None:
+    expected, got = load_html(text), parse_html(text, utf8)
+    if expected is None:
+        assert got is None
+        return
+    assert got is not None
+    assert etree.tostring(got, encoding="unicode") == etree.tostring(expected, encoding="unicode")
+
+
+def test_the_benchmark_pages_parse_as_load_html_parses_them() -> None:
+    assert len(PAGES) > 80
+    fast = 0
+    for path in PAGES:
+        body = gzip.decompress(path.read_bytes())
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        fast += xml_safe_utf8(body)
+        _same_tree(text, body)
+    assert fast > 60  # most real pages take the path without the scan
+
+
+@pytest.mark.parametrize("html", [
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" />\n<html><body><p>doctype closed by a slash</p></body></html>',
+    '<html lang="en" />\n<head><title>t</title></head><body><p>self-closing html</p></body></html>',
+    '<?xml version="1.0" encoding="utf-8"?>\n<html><body><p>an encoding declaration</p></body></html>',
+    "<p>a bare fragment</p>",
+    "plain text, no markup at all",
+    "<html><body><p>caf\u00e9 \u2014 \u4e2d\u6587</p></body></html>",
+])
+def test_repairs_and_rejections_match_load_html(html: str) -> None:
+    body = html.encode("utf-8")
+    assert xml_safe_utf8(body)
+    _same_tree(html, body)
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x01", "\x0b", "\x0c", "\x1f", "\ufffe", "\uffff"])
+def test_a_character_xml_forbids_sends_the_page_through_load_html(bad: str) -> None:
+    html = f"<html><body><p>one{bad}two</p><p>three</p></body></html>"
+    body = html.encode("utf-8")
+    assert not xml_safe_utf8(body)
+    _same_tree(html, body)
+    tree = parse_html(html, body)
+    assert tree is not None and bad not in tree.text_content()
+
+
+def test_tab_newline_and_carriage_return_are_allowed() -> None:
+    assert xml_safe_utf8(b"<p>a\tb\r\nc</p>")
