@@ -43,14 +43,17 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def in_workers(work: Callable[[T], R], items: list[T], inline_below: int = INLINE_BELOW) -> list[R | BaseException]:
+def in_workers(work: Callable[[T], R], items: list[T], inline_below: int = INLINE_BELOW,
+               started_only: bool = False) -> list[R | BaseException]:
     """``work(item)`` for every item on the run's worker pool (:func:`worker_pool`); in this
     process without one, or for fewer than ``inline_below`` items (work heavier than a
-    page's extraction may set it lower). An item whose work raised gets the exception
-    in place of its result."""
-    if _SHARED.pool is None or len(items) < inline_below:
+    page's extraction may set it lower), or, with ``started_only``, when the pool's
+    workers have not been started yet (work not worth starting them for). An item whose
+    work raised gets the exception in place of its result."""
+    pool = _SHARED.pool
+    if pool is None or len(items) < inline_below or (started_only and not pool.started):
         return [_attempt(work, item) for item in items]
-    return run_in_processes(work, items, _SHARED.pool.workers)
+    return run_in_processes(work, items, pool.workers)
 
 
 def _attempt(work: Callable[[T], R], item: T) -> R | BaseException:
@@ -77,6 +80,8 @@ def run_in_processes(work: Callable[[T], R], items: list[T], workers: int) -> li
     starts = range(0, len(items), size)
     results: list[Any] = [None] * len(items)
     retry: list[int] = []
+    if shared is not None:
+        shared.started = True
     with nullcontext(shared.executor) if shared is not None else ProcessPoolExecutor(
             max_workers=workers, mp_context=context) as executor:
         # Several batches can be in flight on the run's pool (see flows/pipeline.py).
@@ -115,6 +120,7 @@ class _WorkerPool:
     workers: int
     executor: ProcessPoolExecutor
     lock: threading.Lock = field(default_factory=threading.Lock)
+    started: bool = False  # work or a warm-up has been sent: the processes exist
 
     def renew(self, broken: ProcessPoolExecutor) -> None:
         """Replace ``broken``, unless another batch in flight has replaced it already."""
@@ -167,6 +173,7 @@ def warm_workers(*modules: str) -> None:
     shared = _SHARED.pool
     if shared is None:
         return
+    shared.started = True
     for _ in range(shared.workers):
         shared.executor.submit(_import_all, modules)
 
