@@ -44,24 +44,51 @@ class StoryAnalysis:
     aliases: tuple[tuple[str, str, str, str], ...]  # (alias, canonical, kind, source) the seed's table used
 
 
-def analyse_story(seed: Seed, articles: Sequence[Article], corrections: Mapping[str, str] | None = None
+def analyse_story(seed: Seed, articles: Sequence[Article], corrections: Mapping[str, str] | None = None,
+                  *, story: SeedReading | None = None, done: Mapping[tuple[str, str], TextAnalysis] | None = None,
                   ) -> StoryAnalysis:
+    """``story``: :func:`read_seed` of this seed and corrections, if made already; ``done``:
+    articles read already (by :func:`read_articles`, as each batch was extracted), by
+    (article id, content hash); the others are read here."""
+    story = story or read_seed(seed, corrections)
+    done = done or {}
+    todo = [a for a in articles if (a.article_id, a.content_hash) not in done]
+    read = dict(zip((a.article_id for a in todo), read_articles(story, todo), strict=True))
+    texts = [story.text]
+    for article in articles:
+        reading = done.get((article.article_id, article.content_hash)) or read[article.article_id]
+        if isinstance(reading, BaseException):
+            raise RuntimeError(f"analysing {article.url} failed: {reading!r}") from reading
+        texts.append(reading)
+    return StoryAnalysis(seed.seed_id, story.story.claims, tuple(texts), story.aliases)
+
+
+@dataclass(frozen=True)
+class SeedReading:
+    """The seed read once for a run: its own analysis, and what reading each article needs of it."""
+
+    text: TextAnalysis
+    story: _Story
+    aliases: tuple[tuple[str, str, str, str], ...]
+
+
+def read_seed(seed: Seed, corrections: Mapping[str, str] | None = None) -> SeedReading:
     base = build_table([seed.text], corrections)
     claims = seed_claims(seed.text, seed.seed_date, base)
     seed_quotes = extract_quotes(seed.text, base)
     seed_events = extract_events(seed.text, seed.seed_date, base, seed_quotes)
     seed_keys = {event_key(e.actor, e.event_type, e.target, base, e.mode) for e in seed_events}
-    texts = [TextAnalysis(f"{SEED_ARTICLE_PREFIX}{seed.seed_id}", tuple(seed_events), (True,) * len(seed_events),
-                          tuple(seed_quotes), (True,) * len(seed_quotes))]
+    text = TextAnalysis(f"{SEED_ARTICLE_PREFIX}{seed.seed_id}", tuple(seed_events), (True,) * len(seed_events),
+                        tuple(seed_quotes), (True,) * len(seed_quotes))
     story = _Story(base, tuple(claims), frozenset(seed_keys), tuple(q.quote for q in seed_quotes),
                    dict(corrections or {}))
-    # Each article is read on its own (about 60 ms), on the run's workers when it has them.
-    for article, read in zip(articles, in_workers(partial(_read_article, story=story), list(articles)),
-                             strict=True):
-        if isinstance(read, BaseException):
-            raise RuntimeError(f"analysing {article.url} failed: {read!r}") from read
-        texts.append(read)
-    return StoryAnalysis(seed.seed_id, tuple(claims), tuple(texts), tuple(base.rows()))
+    return SeedReading(text, story, tuple(base.rows()))
+
+
+def read_articles(story: SeedReading, articles: Sequence[Article]) -> list[TextAnalysis | BaseException]:
+    """Each article read against the seed (about 60 ms an article), on the run's workers
+    when it has them; one whose reading raised gets the exception."""
+    return in_workers(partial(_read_article, story=story.story), list(articles))
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,18 @@ def profile_for(seed: Seed, settings: JudgeSettings) -> SeedProfile:
     return seed_profile(seed, dedupe_scheme(settings))
 
 
+def seed_copy(scores: tuple[float, float, float], settings: JudgeSettings) -> bool:
+    """Whether (relevance, similarity, containment) make a copy of the seed: a near-duplicate
+    of it, or a piece that carries most of it."""
+    _, similarity, contained = scores
+    return similarity >= settings.near_duplicate_jaccard or contained >= settings.seed_copy_containment
+
+
+def related(scores: tuple[float, float, float], settings: JudgeSettings) -> bool:
+    """Whether (relevance, similarity, containment) make an article related to the seed."""
+    return seed_copy(scores, settings) or scores[0] >= settings.relevance_threshold
+
+
 def judge_coverage(
     seed: Seed,
     articles: Sequence[Article],
@@ -72,12 +84,10 @@ def judge_coverage(
         scores[article.article_id] = (f.relevance, f.similarity, f.containment)
 
     def is_seed_copy(article_id: str) -> bool:
-        # A near-duplicate of the seed, or a piece that carries most of it.
-        _, similarity, contained = scores[article_id]
-        return similarity >= settings.near_duplicate_jaccard or contained >= settings.seed_copy_containment
+        return seed_copy(scores[article_id], settings)
 
     def is_related(article_id: str) -> bool:
-        return is_seed_copy(article_id) or scores[article_id][0] >= settings.relevance_threshold
+        return related(scores[article_id], settings)
 
     if clusters is None:
         clusters = cluster_articles(articles, settings)

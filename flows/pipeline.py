@@ -27,9 +27,9 @@ from prefect.context import SettingsContext, get_settings_context
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
-from extractors.analysis import analyse_story
+from extractors.analysis import SeedReading, TextAnalysis, analyse_story, read_articles, read_seed
 from extractors.features import ArticleFeatures, SeedProfile, features_of
-from extractors.judge import copy_rule, dedupe_scheme, judge_coverage, profile_for
+from extractors.judge import copy_rule, dedupe_scheme, judge_coverage, profile_for, related
 from extractors.plan import plan_fetches, skipped_results
 from extractors.records import (
     Article,
@@ -159,14 +159,25 @@ def fetch_batch_task(candidates: list[Candidate], settings: FetchSettings) -> li
 
 @dataclass(frozen=True)
 class Extracted:
-    """One batch's extraction: articles and failures, and what the judge needs of each article."""
+    """One batch's extraction: articles and failures, what the judge needs of each article,
+    and the reading of each article its scores make related, by (article id, content hash)."""
 
     outcomes: list[Article | ExtractionFailure]
     features: dict[str, ArticleFeatures]
+    readings: dict[tuple[str, str], TextAnalysis]
+
+
+@dataclass(frozen=True)
+class Judged:
+    """What the batches hand the judge and the analysis: every new article's features and readings."""
+
+    features: dict[str, ArticleFeatures] = field(default_factory=dict)
+    readings: dict[tuple[str, str], TextAnalysis] = field(default_factory=dict)
 
 
 @task(name="extract-batch", **_TASK)
-def extract_batch_task(candidates: list[Candidate], results: list[FetchResult], profile: SeedProfile) -> Extracted:
+def extract_batch_task(candidates: list[Candidate], results: list[FetchResult], profile: SeedProfile,
+                       seed_reading: SeedReading, settings: JudgeSettings) -> Extracted:
     # Imported here, not with the module: trafilatura and its kin are needed only when there
     # are pages to extract, and a rerun with nothing new would import them for nothing.
     from extractors.article import PageInput, extract_articles
@@ -178,9 +189,22 @@ def extract_batch_task(candidates: list[Candidate], results: list[FetchResult], 
         if r.ok
     ]
     outcomes = extract_articles(pages)
+    articles = [x for x in outcomes if isinstance(x, Article)]
     # Signatures and seed scores are made here, on the workers, batch by batch: made by the
     # judge after the last batch they were a serial tail (5 ms an article in one process).
-    return Extracted(outcomes, features_of([x for x in outcomes if isinstance(x, Article)], profile))
+    # So are the readings of the articles those scores make related (75 ms an article):
+    # the judge decides relatedness from the same scores.
+    features = features_of(articles, profile)
+    scored = [a for a in articles if a.article_id in features]
+    near = [a for a in scored if related(_scores(features[a.article_id]), settings)]
+    read = read_articles(seed_reading, near)
+    readings = {(a.article_id, a.content_hash): r for a, r in zip(near, read, strict=True)
+                if isinstance(r, TextAnalysis)}
+    return Extracted(outcomes, features, readings)
+
+
+def _scores(features: ArticleFeatures) -> tuple[float, float, float]:
+    return features.scores.relevance, features.scores.similarity, features.scores.containment
 
 
 @task(name="load-batch", **_TASK)
@@ -214,11 +238,13 @@ def judge_task(db: Path, seed: Seed, settings: JudgeSettings, run_id: str,
 
 
 @task(name="analyse", **_TASK)
-def analyse_task(db: Path, seed: Seed, run_id: str) -> analysis_store.AnalysisCounts:
-    """Events, quotes and claim verdicts for the seed and every article judged related to it."""
-    related = analysis_store.related_article_ids(db, seed.seed_id)
-    articles = load.seed_articles(db, seed.seed_id, among=related)
-    analysis = analyse_story(seed, articles, analysis_store.actor_corrections(db))
+def analyse_task(db: Path, seed: Seed, run_id: str, seed_reading: SeedReading | None,
+                 readings: Mapping[tuple[str, str], TextAnalysis]) -> analysis_store.AnalysisCounts:
+    """Events, quotes and claim verdicts for the seed and every article judged related to it;
+    ``seed_reading`` and ``readings``: the seed and the articles the batches read already."""
+    articles = load.seed_articles(db, seed.seed_id, among=analysis_store.related_article_ids(db, seed.seed_id))
+    corrections = analysis_store.actor_corrections(db)
+    analysis = analyse_story(seed, articles, corrections, story=seed_reading, done=readings)
     return analysis_store.load_analysis(db, run_id, analysis)
 
 
@@ -246,17 +272,17 @@ def report_task(db: Path, seed: Seed, out: Path | None) -> list[str]:
     return story_lines(report)
 
 
-def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidate],
-                       settings: MonitorSettings) -> tuple[load.BatchCounts, dict[str, ArticleFeatures]]:
-    """Fetch, extract and load ``new`` batch by batch; returns the totals and every new
-    article's features for the judge."""
+def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidate], settings: MonitorSettings,
+                       seed_reading: SeedReading | None) -> tuple[load.BatchCounts, Judged]:
+    """Fetch, extract and load ``new`` batch by batch; returns the totals and what the
+    batches computed for the judge and the analysis (``seed_reading``: the seed read for it)."""
     totals = load.BatchCounts(fetched=0, failed=0, loaded=0)
-    features: dict[str, ArticleFeatures] = {}
-    if not new:
+    judged = Judged()
+    if not new or seed_reading is None:
         # Nothing to fetch, and no heap to freeze and thaw: a thaw hands the collector every
         # object frozen before (the command line freezes what its imports made), and the
         # next full collection walks them all (0.2 s of a rerun's body).
-        return totals, features
+        return totals, judged
     seed_id, profile = seed.seed_id, profile_for(seed, settings.judge)
     todo = list(batches(new, settings.pipeline.batch_size))
     # Three stages overlap: while batch k is loaded here, batches k+1 and k+2 are
@@ -281,8 +307,8 @@ def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidat
             results = fetching.result()
             if number + 1 < len(todo):
                 fetching = fetch_batch_task.submit(quote(todo[number + 1]), settings.fetch)
-            extracting.append((batch, results, extract_batch_task.submit(quote(batch), quote(results),
-                                                                         quote(profile))))
+            extracting.append((batch, results, extract_batch_task.submit(
+                quote(batch), quote(results), quote(profile), quote(seed_reading), settings.judge)))
             while len(extracting) == 3 or (extracting and number + 1 == len(todo)):
                 done, pages, future = extracting.popleft()
                 extracted = future.result()
@@ -290,13 +316,14 @@ def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidat
                     warm_workers(*CHART_MODULES)
                 totals = totals + load_batch_task(db, seed_id, run_id, quote(done), quote(pages), quote(extracted),
                                                   settings.judge)
-                features.update(extracted.features)
+                judged.features.update(extracted.features)
+                judged.readings.update(extracted.readings)
                 progress.advance(f"{seed_id}: fetch, extract, load", len(done))
                 del done, pages, future, extracted
                 gc.collect()
     finally:
         gc.unfreeze()
-    return totals, features
+    return totals, judged
 
 
 # Bumped when the judge or analyse stage changes what it writes, so old fingerprints miss.
@@ -391,7 +418,8 @@ def monitor_seed(
                 if new and not warmed:  # the workers start while the first batch is fetched
                     warm_workers(*EXTRACTION_MODULES)
                 progress.stage(f"{seed.seed_id}: fetch, extract, load", len(new))
-                totals, features = fetch_extract_load(db, seed, run_id, new, settings)
+                seed_reading = read_seed(seed, analysis_store.actor_corrections(db)) if new else None
+                totals, judged = fetch_extract_load(db, seed, run_id, new, settings, seed_reading)
                 fetched, failed, loaded = totals.fetched, totals.failed, totals.loaded
             progress.stage(f"{seed.seed_id}: judge, analyse")
             # Judging and analysis read only the seed's articles, the [judge] settings and the
@@ -402,8 +430,8 @@ def monitor_seed(
                 logger.info("nothing new to judge: coverage, events and claims kept from the last run")
                 statuses = load.coverage_status_counts(db, seed.seed_id)
             else:
-                judgements = judge_task(db, seed, settings.judge, run_id, quote(features))
-                analyse_task(db, seed, run_id)
+                judgements = judge_task(db, seed, settings.judge, run_id, quote(judged.features))
+                analyse_task(db, seed, run_id, quote(seed_reading), quote(judged.readings))
                 statuses = dict(Counter(j.status for j in judgements))
                 state = judging_state(db, seed, settings.judge)
             load.record_judged_with(db, run_id, state)
