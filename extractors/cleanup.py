@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 # A prompt is a short line; a paragraph that happens to start with "Related" is not.
 MAX_PROMPT_WORDS = 30
@@ -67,19 +67,23 @@ def is_furniture(line: str) -> bool:
     """Whether one paragraph is page furniture by its form alone."""
     if _SHORTCODE.match(line) or _COMMENT_STUB.match(line) or _TEASER_TAG.search(line):
         return True
-    return _short(line, MAX_PROMPT_WORDS) and bool(_PROMPT.match(line)) and not _QUOTE.search(line)
+    # The anchored prompt test fails on most lines within a few characters; counting words reads them whole.
+    return bool(_PROMPT.match(line)) and _short(line, MAX_PROMPT_WORDS) and not _QUOTE.search(line)
 
 
 def clean_paragraphs(paragraphs: Sequence[str], title: str | None) -> list[str]:
     """``paragraphs`` without the headline repeated and without furniture lines."""
     headline = _key(title or "")
+    # A line repeating the headline holds each of its words: most lines lack the longest
+    # one, and a substring test spares reading them in full.
+    probe = max(headline.split(" "), key=len)
     kept: list[str] = []
     in_related_list = False
     for line in paragraphs:
         if in_related_list and _LIST_ITEM.match(line) and _short(line, MAX_PROMPT_WORDS):
             continue
         in_related_list = False
-        if headline and _key(line) == headline:
+        if headline and probe in line.casefold() and _key(line) == headline:
             continue
         if is_furniture(line):
             in_related_list = bool(_RELATED_HEADING.match(line)) or line.rstrip().endswith(":")
@@ -88,8 +92,18 @@ def clean_paragraphs(paragraphs: Sequence[str], title: str | None) -> list[str]:
     return kept
 
 
+class RepeatedKeys(set[str]):
+    """The keys of one site's repeated lines, carrying the key of every line read to find
+    them: :func:`drop_lines` then runs on the same paragraphs without reading each line a
+    second time."""
+
+    def __init__(self, keys: Iterable[str] = (), line_keys: Mapping[str, str] | None = None) -> None:
+        super().__init__(keys)
+        self.line_keys: Mapping[str, str] = line_keys or {}
+
+
 def site_repeats(pages: Sequence[tuple[str, Sequence[str]]]) -> dict[int, set[str]]:
-    """Per page index, the short lines (as keys) that other pages of its site also carry.
+    """Per page index, the short lines (as keys) that it and other pages of its site carry.
 
     ``pages`` are (site, paragraphs). A line counts once per page; lines carrying a
     quotation are never counted (two stories of one outlet may quote the same words).
@@ -98,28 +112,43 @@ def site_repeats(pages: Sequence[tuple[str, Sequence[str]]]) -> dict[int, set[st
     for index, (site, _) in enumerate(pages):
         by_site[site].append(index)
     repeated: dict[int, set[str]] = {}
+    # Each distinct line is read once: pages of one site repeat their template lines, and
+    # a batch often holds several copies of one story.
+    read: dict[str, tuple[str, bool, bool]] = {}
+    line_keys: dict[str, str] = {}
     for indexes in by_site.values():
         if len(indexes) < MIN_REPEATS:
             continue
-        # Each line is read once: its key, and whether it is short and unquoted.
-        lines = [[_read(p) for p in pages[i][1]] for i in indexes]
+        lines = []
+        for i in indexes:
+            page = []
+            for line in dict.fromkeys(pages[i][1]):  # a line counts once per page
+                if (seen := read.get(line)) is None:
+                    seen = read[line] = _read(line)
+                    line_keys[line] = seen[0]
+                page.append(seen)
+            lines.append(page)
         groups = _story_groups([{key for key, short, _ in page if not short} for page in lines])
         if len(groups) < MIN_REPEATS:
             continue
         counts: Counter[str] = Counter()
         for group in groups:
             counts.update({key for j in group for key, short, unquoted in lines[j] if short and unquoted})
-        common = {key for key, n in counts.items() if n >= MIN_REPEATS and key}
-        if common:
-            for i in indexes:
+        common = RepeatedKeys((key for key, n in counts.items() if n >= MIN_REPEATS and key), line_keys)
+        # A page carrying none of them is left out: the caller would only rebuild its text
+        # to find it unchanged.
+        for i, page in zip(indexes, lines, strict=True):
+            if any(key in common for key, _, _ in page):
                 repeated[i] = common
     return repeated
 
 
 def _read(line: str) -> tuple[str, bool, bool]:
-    """A line's key, whether it is short enough to be template, and whether it carries no quotation."""
+    """A line's key, whether it is short enough to be template, and whether it carries no
+    quotation (only asked of short lines: a long one is never counted)."""
     words = _WORDS.findall(line.casefold())
-    return " ".join(words), len(words) <= MAX_REPEATED_WORDS, not _QUOTE.search(line)
+    short = len(words) <= MAX_REPEATED_WORDS
+    return " ".join(words), short, short and not _QUOTE.search(line)
 
 
 def _story_groups(stories: Sequence[set[str]]) -> list[list[int]]:
@@ -127,16 +156,22 @@ def _story_groups(stories: Sequence[set[str]]) -> list[list[int]]:
     their long lines shared): an AMP and a main page, or two updates of one report, count
     once, or every line would repeat."""
     groups: list[list[int]] = []
+    # Only groups sharing a line can take a page: finding them by line, rather than
+    # comparing with every group, keeps a batch of distinct stories from costing pages².
+    groups_with: dict[str, list[int]] = defaultdict(list)
     for i, story in enumerate(stories):
-        for group in groups:
-            other = stories[group[0]]
-            if story and other and len(story & other) >= 0.5 * min(len(story), len(other)):
-                group.append(i)
+        shared = Counter(g for key in story for g in groups_with.get(key, ()))
+        for g in sorted(shared):  # the first group that fits, as if each were tried in turn
+            if shared[g] >= 0.5 * min(len(story), len(stories[groups[g][0]])):
+                groups[g].append(i)
                 break
         else:
+            for key in story:
+                groups_with[key].append(len(groups))
             groups.append([i])
     return groups
 
 
 def drop_lines(paragraphs: Sequence[str], keys: set[str]) -> list[str]:
-    return [p for p in paragraphs if _key(p) not in keys]
+    line_keys = keys.line_keys if isinstance(keys, RepeatedKeys) else {}
+    return [p for p in paragraphs if (line_keys[p] if p in line_keys else _key(p)) not in keys]

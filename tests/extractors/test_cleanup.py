@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from extractors.article import PageInput, extract_articles
-from extractors.cleanup import clean_paragraphs, is_furniture, site_repeats
+from extractors.cleanup import _story_groups, clean_paragraphs, drop_lines, is_furniture, site_repeats
 from extractors.records import Article
 
 BENCHMARK = Path(__file__).resolve().parents[1] / "fixtures" / "extraction-benchmark"
@@ -76,6 +76,31 @@ def test_short_lines_shared_by_pages_of_one_site_are_template_but_not_across_sit
     assert set(repeated) == {0, 1}  # the other site's single page keeps its line
     assert all(any("weekly gazette" in key for key in keys) for keys in repeated.values())
 
+
+
+def test_headline_repeated_in_another_case_and_punctuation_is_dropped():
+    assert clean_paragraphs(["STORM SHUTS PORTS!", "Storm shuts ports, again", "Ports shut."], "Storm shuts ports") == [
+        "Storm shuts ports, again", "Ports shut."]
+
+
+def test_only_pages_carrying_the_repeated_lines_are_returned_and_lose_them():
+    footer = "Get the Weekly Gazette delivered every Friday."
+    pages = [
+        ("gazette.example", ["Story one about the port closures and the storm.", footer]),
+        ("gazette.example", ["Story two about the council budget and the library.", footer.upper()]),
+        ("gazette.example", ["Story three about the ferry timetable."]),
+    ]
+    repeated = site_repeats(pages)
+    assert set(repeated) == {0, 1}
+    assert drop_lines(pages[1][1], repeated[1]) == [pages[1][1][0]]
+    # lines it was not built from, and the same keys as a plain set, drop alike
+    unseen = ["GET THE WEEKLY GAZETTE -- delivered every Friday", "A new story."]
+    assert drop_lines(unseen, repeated[0]) == drop_lines(unseen, set(repeated[0])) == ["A new story."]
+
+
+def test_a_page_joins_the_first_story_it_shares_half_its_long_lines_with():
+    stories = [{"a", "b", "c", "d"}, {"e", "f"}, {"a", "e", "f"}, set(), {"x"}, {"a", "b"}]
+    assert _story_groups(stories) == [[0, 5], [1, 2], [3], [4]]
 
 def test_two_copies_of_one_story_on_a_site_are_not_template_evidence():
     story = [f"Paragraph {i} of the same long story, long enough to count as story text rather than a "
