@@ -36,8 +36,9 @@ INLINE_BELOW = 4
 # that one slow page does not leave the other cores idle at the end of a batch.
 CHUNKS_PER_WORKER = 4
 
-# What a run's workers import before their first batch: the extraction stack.
-EXTRACTION_MODULES = ("extractors.article", "extractors.features", "extractors.analysis")
+# What a run's workers import before their first batch: the extraction stack, and the
+# feed and sitemap readers a first run's discovery hands them before that.
+EXTRACTION_MODULES = ("extractors.article", "extractors.features", "extractors.analysis", "extractors.listings")
 
 T = TypeVar("T")
 R = TypeVar("R")
