@@ -15,14 +15,14 @@ exact set measures, bar a 2**-64 chance of two shingles sharing a hash.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
 
 from extractors.dedupe import Scheme, Signature, minhash, shingle_sets, token_shingle_sets
 from extractors.records import Article, Seed
-from extractors.terms import KeyTerm, key_terms, present_terms, tokens
+from extractors.terms import KeyTerm, fold, key_terms, present_terms, tokens
 from extractors.workers import in_workers
 
 
@@ -34,6 +34,15 @@ class SeedProfile:
     terms: tuple[KeyTerm, ...]
     shingles: np.ndarray  # the seed text's distinct shingle hashes, sorted
     scheme: Scheme
+    # Derived from ``terms`` once, not for every article: each term's match key, and the
+    # folded words a term starts with (a one-word term, or a pair's first word).
+    match_keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    first_words: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keys = tuple(t.match_key for t in self.terms)
+        object.__setattr__(self, "match_keys", keys)
+        object.__setattr__(self, "first_words", frozenset(k.split(" ", 1)[0] for k in keys))
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,27 @@ def relevance(terms: Sequence[KeyTerm], found: set[str] | frozenset[str]) -> flo
     return sum(t.weight for t in terms if t.match_key in found) / total
 
 
+def _profile_relevance(profile: SeedProfile, found: set[str]) -> float:
+    """:func:`relevance` of the profile's terms, with their match keys made once."""
+    total = sum(t.weight for t in profile.terms)
+    if total == 0:
+        return 0.0
+    return sum(t.weight for t, key in zip(profile.terms, profile.match_keys, strict=True) if key in found) / total
+
+
+def _term_candidates(words: list[str], first_words: frozenset[str]) -> list[str]:
+    """The words :func:`present_terms` can match in ``words``, each followed by the word after it.
+
+    It reads every word in Python, and most of an article's words start no key term. Each
+    kept pair is closed by '', which is neither a content word nor a term, so no pair is
+    formed across the gaps: the terms found are those of ``words``.
+    """
+    starts = {w for w in set(words) if fold(w) in first_words}
+    if not starts:
+        return []
+    return [x for w, after in zip(words, words[1:] + [""], strict=True) if w in starts for x in (w, after, "")]
+
+
 def article_features(article: Article, profile: SeedProfile) -> ArticleFeatures:
     scheme = profile.scheme
     words = tokens(article.text)
@@ -73,8 +103,8 @@ def article_features(article: Article, profile: SeedProfile) -> ArticleFeatures:
     common = np.intersect1d(profile.shingles, shingles, assume_unique=True).size
     union = len(profile.shingles) + len(shingles) - common or 1
     scores = SeedScores(
-        relevance=relevance(profile.terms, present_terms(tokens(article.title or "") + words,
-                                                         [t.match_key for t in profile.terms])),
+        relevance=_profile_relevance(profile, present_terms(
+            _term_candidates(tokens(article.title or "") + words, profile.first_words), profile.match_keys)),
         similarity=common / union,
         containment=common / (len(profile.shingles) or 1),
     )

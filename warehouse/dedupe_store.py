@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 import duckdb
@@ -27,6 +28,7 @@ from extractors.dedupe import (
     assign_clusters,
     band_keys,
     compare,
+    estimated_jaccards,
     link_batch,
     sign_texts,
     signature_matrix,
@@ -61,7 +63,12 @@ class IndexCounts:
 
 def signed_article_ids(db: Path, article_ids: Iterable[str], scheme: Scheme) -> set[str]:
     """The given articles that already have a signature made under ``scheme``."""
-    return _staged_ids(db, queries.SIGNED_UNDER_SCHEME, stage([{"article_id": a} for a in article_ids], ID_SCHEMA),
+    with connect(db) as con:
+        return _signed_ids(con, article_ids, scheme)
+
+
+def _signed_ids(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str], scheme: Scheme) -> set[str]:
+    return _staged_ids(con, queries.SIGNED_UNDER_SCHEME, stage([{"article_id": a} for a in article_ids], ID_SCHEMA),
                        scheme)
 
 
@@ -70,28 +77,34 @@ def index_new_signatures(
 ) -> IndexCounts:
     """Index signatures made elsewhere (the pipeline's workers, batch by batch): only those of
     articles stored with the text they were made from and not in the index yet."""
-    wanted = _staged_ids(db, queries.STORED_UNSIGNED, stage(
-        [{"article_id": s.article_id, "content_hash": s.content_hash} for s in signatures], TEXT_SCHEMA), scheme)
-    return index_signatures(db, run_id, [s for s in signatures if s.article_id in wanted], scheme, rule)
+    if not signatures:
+        return IndexCounts(0, 0, 0, 0)
+    # One connection for the lookup and the write: the pipeline calls this after every batch.
+    with connect(db) as con:
+        wanted = _staged_ids(con, queries.STORED_UNSIGNED, stage(
+            [{"article_id": s.article_id, "content_hash": s.content_hash} for s in signatures], TEXT_SCHEMA), scheme)
+        return _index_signatures(con, run_id, [s for s in signatures if s.article_id in wanted], scheme, rule)
 
 
-def _staged_ids(db: Path, statement: str, staged: pa.Table, scheme: Scheme) -> set[str]:
+def _staged_ids(con: duckdb.DuckDBPyConnection, statement: str, staged: pa.Table, scheme: Scheme) -> set[str]:
     """The article ids ``statement`` picks out of the ``staged`` rows under ``scheme``."""
     if staged.num_rows == 0:
         return set()
-    with connect(db) as con:
-        con.register("staged", staged)
-        try:
-            return {row[0] for row in con.execute(statement, [scheme.name]).fetchall()}
-        finally:
-            con.unregister("staged")
+    con.register("staged", staged)
+    try:
+        return {row[0] for row in con.execute(statement, [scheme.name]).fetchall()}
+    finally:
+        con.unregister("staged")
 
 
 def index_articles(db: Path, run_id: str, articles: Sequence[Article], scheme: Scheme, rule: CopyRule) -> IndexCounts:
     """Sign and index those of ``articles`` not in the index yet (under ``scheme``); the rest cost one lookup."""
-    signed = signed_article_ids(db, [a.article_id for a in articles], scheme)
-    new = [(a.article_id, a.content_hash, a.text) for a in articles if a.article_id not in signed]
-    return index_signatures(db, run_id, sign_texts(new, scheme), scheme, rule)
+    if not articles:
+        return IndexCounts(0, 0, 0, 0)
+    with connect(db) as con:
+        signed = _signed_ids(con, [a.article_id for a in articles], scheme)
+        new = [(a.article_id, a.content_hash, a.text) for a in articles if a.article_id not in signed]
+        return _index_signatures(con, run_id, sign_texts(new, scheme), scheme, rule)
 
 
 def index_signatures(
@@ -100,7 +113,17 @@ def index_signatures(
     """Store new articles' signatures and band keys, link them to their copies and update clusters."""
     if not signatures:
         return IndexCounts(0, 0, 0, 0)
-    keys = band_keys(signature_matrix(signatures, scheme.num_perm), scheme)
+    with connect(db) as con:
+        return _index_signatures(con, run_id, signatures, scheme, rule)
+
+
+def _index_signatures(
+    con: duckdb.DuckDBPyConnection, run_id: str, signatures: Sequence[Signature], scheme: Scheme, rule: CopyRule
+) -> IndexCounts:
+    if not signatures:
+        return IndexCounts(0, 0, 0, 0)
+    matrix = signature_matrix(signatures, scheme.num_perm)
+    keys = band_keys(matrix, scheme)
     buckets = pa.table(
         {"bucket": pa.array(keys.reshape(-1), pa.int64()),
          "article_id": pa.array([s.article_id for s in signatures for _ in range(scheme.bands)], pa.string())},
@@ -112,17 +135,21 @@ def index_signatures(
         SIGNATURE_SCHEMA,
     )
     stamp = now()
-    with connect(db) as con, transaction(con):
+    with transaction(con):
         if _count(con, queries.COUNT_SIGNED, signature_rows):  # signed under another scheme: made again
             write(con, queries.DELETE_STALE_BUCKETS, signature_rows)
             write(con, queries.DELETE_STALE_SIGNATURES, signature_rows)
         history, existing, ages = _candidates(con, buckets, signature_rows, scheme)
         links = link_batch(signatures, scheme, rule)
-        by_id = {s.article_id: s for s in signatures}
-        for new_id, old in history:
-            link = compare(by_id[new_id], old, rule)
-            if link is not None:
-                links.append(link)
+        if history:
+            row_of = {s.article_id: i for i, s in enumerate(signatures)}
+            rows = [row_of[new_id] for new_id, _ in history]
+            jaccards = estimated_jaccards(matrix[rows], signature_matrix([old for _, old in history],
+                                                                          scheme.num_perm)).tolist()
+            for row, (_, old), jaccard in zip(rows, history, jaccards, strict=True):
+                link = compare(signatures[row], old, rule, jaccard)
+                if link is not None:
+                    links.append(link)
         update = assign_clusters(links, existing, ages)
         members = [{"cluster_id": c, "article_id": a, "joined_at": stamp, "run_id": run_id}
                    for a, c in update.assignments.items() if a not in existing]
@@ -154,22 +181,28 @@ def _candidates(
     con.register("staged_buckets", buckets)
     con.register("staged_signatures", signature_rows.select(["article_id", "content_hash"]))
     try:
-        rows = con.execute(queries.COPY_CANDIDATES, [scheme.name]).fetchall()
+        # Fetched as columns: fetchall() made a row of Python objects per pair (a zone-aware
+        # datetime each), which cost more than the join itself.
+        found = con.execute(queries.COPY_CANDIDATES, [scheme.name]).fetchnumpy()
     finally:
         con.unregister("staged_buckets")
         con.unregister("staged_signatures")
+    # A masked (NULL) value becomes None; timestamps come back naive, in UTC.
+    columns = [found[name].tolist() for name in ("new_id", "article_id", "content_hash", "shingle_count",
+                                                 "hashvalues", "cluster_id", "created_at")]
     pairs: list[tuple[str, Signature]] = []
     existing: dict[str, str] = {}
     ages: dict[str, object] = {}
     stored: dict[str, Signature] = {}
-    for new_id, old_id, content_hash, shingle_count, hashvalues, cluster_id, created_at in rows:
+    for new_id, old_id, content_hash, shingle_count, hashvalues, cluster_id, created_at in zip(*columns, strict=True):
         old = stored.get(old_id)
         if old is None:
             old = stored[old_id] = Signature(old_id, content_hash, shingle_count, bytes(hashvalues))
         pairs.append((new_id, old))
         if cluster_id is not None:
             existing[old_id] = cluster_id
-            ages[cluster_id] = created_at
+            if cluster_id not in ages:
+                ages[cluster_id] = created_at.replace(tzinfo=UTC) if created_at is not None else None
     return pairs, existing, ages
 
 
