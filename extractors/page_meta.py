@@ -32,6 +32,7 @@ from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from dateutil import parser as dateutil_parser
+from lxml import etree
 from lxml.html import HtmlElement
 
 from extractors.byline import author_from_url, clean_authors
@@ -63,6 +64,17 @@ _EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
 _FUTURE_SLACK = timedelta(days=1)
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
+# Walking the tree is most of this module's cost, and in libxml2 a predicate on every
+# element (``.//*[@a or @b]``) costs two to three times a walk that tests names: the
+# element walks below go through the attribute axis (``.//*/@a/..``) or lxml's
+# tag-filtered iterators, and Python sorts the few elements they return.
+_DATE_SOURCES = etree.XPath(".//meta[@content] | .//*/@itemprop/.. | .//*/@pubdate/..")
+_BYLINE_SOURCES = etree.XPath(
+    ".//*/@rel[. = 'author']/.. | .//*/@itemprop[contains(concat(' ', ., ' '), ' author ')]/.."
+    " | .//*/@class[contains(., 'byline') or contains(., 'author')]/..")
+# Byline-classed elements read at most: past the first few they are comment or related-story credits.
+_MAX_BYLINE_CLASSED = 6
+
 
 @dataclass(frozen=True)
 class PageTime:
@@ -74,11 +86,14 @@ class PageTime:
 
 def read_canonical_url(tree: HtmlElement, base_url: str) -> str | None:
     """The page's ``<link rel=canonical>`` (else ``og:url``) as an absolute http(s) URL."""
-    hrefs = [
-        el.get("href") for el in tree.iterfind(".//link[@href]")
-        if "canonical" in (el.get("rel") or "").lower().split()
-    ]
-    hrefs += [el.get("content") for el in tree.iterfind(".//meta[@property='og:url'][@content]")]
+    links, og_urls = [], []
+    for el in tree.iterdescendants("link", "meta"):  # one walk for both
+        if el.tag == "link":
+            if el.get("href") is not None and "canonical" in (el.get("rel") or "").lower().split():
+                links.append(el.get("href"))
+        elif el.get("property") == "og:url" and el.get("content") is not None:
+            og_urls.append(el.get("content"))
+    hrefs = links + og_urls
     for href in hrefs:
         href = (href or "").strip()
         if not href:
@@ -95,6 +110,11 @@ def read_canonical_url(tree: HtmlElement, base_url: str) -> str | None:
 
 def read_language(tree: HtmlElement) -> str | None:
     """The declared language: ``<html lang>``, then ``og:locale``, then content-language meta."""
+    # the HTML parser keeps XHTML's xml:lang as a plain attribute name
+    html_lang = [tree.get("lang"), tree.get("xml:lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    for value in html_lang:  # most pages declare it here: no need to walk their meta tags
+        if code := normalize_language(value):
+            return code
     locales, metas = [], []
     for el in tree.iterfind(".//meta[@content]"):
         key = (el.get("property") or el.get("name") or el.get("http-equiv") or "").lower()
@@ -102,9 +122,7 @@ def read_language(tree: HtmlElement) -> str | None:
             locales.append(el.get("content"))
         elif key in ("content-language", "language", "dc.language", "dcterms.language"):
             metas.append(el.get("content"))
-    # the HTML parser keeps XHTML's xml:lang as a plain attribute name
-    html_lang = [tree.get("lang"), tree.get("xml:lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
-    for value in html_lang + locales + metas:
+    for value in locales + metas:
         if code := normalize_language(value):
             return code
     return None
@@ -165,17 +183,18 @@ def _published_candidates(tree: HtmlElement, data: StructuredData | None = None)
     data = data if data is not None else read_json_ld(tree)
     article_ld = [i["datePublished"] for i in data.articles if isinstance(i.get("datePublished"), str)]
     other_ld = [i["datePublished"] for i in data.others if isinstance(i.get("datePublished"), str)]
-    metas = []
-    for el in tree.iterfind(".//meta[@content]"):
-        keys = {(el.get(attr) or "").lower() for attr in ("property", "name")}
-        keys |= set((el.get("itemprop") or "").lower().split())
-        if keys & _PUBLISHED_META:
-            metas.append(el.get("content"))
-    marked = [
-        el.get("datetime") or el.get("content")
-        for el in tree.xpath(".//*[@datetime or @content][@itemprop or @pubdate]")
-        if el.tag != "meta" and ("datepublished" in (el.get("itemprop") or "").lower() or el.get("pubdate") is not None)
-    ]
+    metas, marked = [], []
+    for el in _DATE_SOURCES(tree):
+        if el.tag == "meta":
+            if el.get("content") is None:  # reached through its itemprop
+                continue
+            keys = {(el.get(attr) or "").lower() for attr in ("property", "name")}
+            keys |= set((el.get("itemprop") or "").lower().split())
+            if keys & _PUBLISHED_META:
+                metas.append(el.get("content"))
+        elif (el.get("datetime") is not None or el.get("content") is not None) and (
+                "datepublished" in (el.get("itemprop") or "").lower() or el.get("pubdate") is not None):
+            marked.append(el.get("datetime") or el.get("content"))
     return article_ld + metas + marked + other_ld
 
 
@@ -219,15 +238,20 @@ def read_authors(tree: HtmlElement, data: StructuredData, tags: dict[str, str]) 
     metas = [v for key in _AUTHOR_META if (v := tags.get(key))]
     if names := clean_authors(metas):
         return names
-    marked = [
-        " ".join(el.text_content().split())
-        for el in tree.xpath(".//*[@rel='author' or contains(concat(' ', @itemprop, ' '), ' author ')]")
-    ]
-    marked += [
-        " ".join(el.text_content().split())
-        for el in tree.xpath(".//*[contains(@class, 'byline') or contains(@class, 'author')][not(ancestor::form)]")[:6]
-    ]
+    credited, classed = [], []  # rel/itemprop "author" first, then the first byline-looking classes
+    for el in _BYLINE_SOURCES(tree):
+        if el.get("rel") == "author" or " author " in f" {el.get('itemprop') or ''} ":
+            credited.append(el)
+        cls = el.get("class") or ""
+        if len(classed) < _MAX_BYLINE_CLASSED and ("byline" in cls or "author" in cls) and not _in_form(el):
+            classed.append(el)
+    marked = [" ".join(el.text_content().split()) for el in credited + classed]
     return clean_authors(m for m in marked if 0 < len(m) <= 120)
+
+
+def _in_form(el: HtmlElement) -> bool:
+    """A comment or sign-up form's "author" field is no byline."""
+    return next(el.iterancestors("form"), None) is not None
 
 
 def read_site_name(data: StructuredData, tags: dict[str, str]) -> str | None:

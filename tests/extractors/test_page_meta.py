@@ -11,9 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from trafilatura.utils import load_html
 
 from extractors.article import extract_article
 from extractors.byline import clean_authors
+from extractors.json_ld import StructuredData
+from extractors.page_meta import _published_candidates, read_authors, read_canonical_url, read_language
 from extractors.records import Article
 
 BENCHMARK = Path(__file__).resolve().parents[1] / "fixtures" / "extraction-benchmark"
@@ -128,3 +131,24 @@ def test_a_modified_time_equal_to_publication_is_no_update_and_a_bare_page_has_n
 )
 def test_clean_authors(raw, names):
     assert clean_authors(raw) == names
+
+
+# The markup paths, for pages without JSON-LD or meta tags to answer ----------------------------
+
+
+def test_byline_and_date_markup_when_structured_data_is_silent():
+    tree = load_html(
+        "<html><head><meta property='og:url' content='/og'><link rel='Canonical' href='/story#top'>"
+        "<meta itemprop='datePublished'><meta property='og:locale' content='de_DE'></head><body>"
+        "<form><label class='author'>Your name</label></form>"
+        "<p class='byline'>By <a rel='author' href='/staff/ann-lee'>Ann Lee</a></p>"
+        "<time pubdate datetime='2024-03-05T09:00:00Z'>5 March</time>"
+        "<span itemprop='datePublished' content='2024-03-05'></span><p itemprop='datePublished'>no value</p>"
+        "</body></html>"
+    )
+    empty = StructuredData()
+    # rel=author first, then byline classes; the comment form's "author" label is no byline
+    assert read_authors(tree, empty, {}) == ["Ann Lee"]
+    assert _published_candidates(tree, empty) == ["2024-03-05T09:00:00Z", "2024-03-05"]
+    assert read_canonical_url(tree, "https://news.example/a") == "https://news.example/story"  # link before og:url
+    assert read_language(tree) == "de"
