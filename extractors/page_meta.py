@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Literal
@@ -140,8 +141,16 @@ def read_published_at(tree: HtmlElement, now: datetime | None = None,
                       data: StructuredData | None = None) -> PageTime | None:
     """The most precise publication time the page's structured markup states."""
     latest = (now or datetime.now(UTC)) + _FUTURE_SLACK
-    found = [t for raw in _published_candidates(tree, data) if (t := parse_page_time(raw)) and t.value <= latest]
-    for precision in ("exact", "local", "day"):
+    found: list[PageTime] = []
+    for raw in _published_candidates(tree, data):
+        if (stated := parse_page_time(raw)) is None or stated.value > latest:
+            continue
+        if stated.precision == "exact":
+            # Sources come most trustworthy first: the first exact time wins, and the page's
+            # markup is not searched when its article's JSON-LD states one (half the pages).
+            return stated
+        found.append(stated)
+    for precision in ("local", "day"):
         for candidate in found:
             if candidate.precision == precision:
                 return candidate
@@ -165,7 +174,10 @@ def parse_page_time(raw: str | None) -> PageTime | None:
     elif parsed.tzinfo is None or parsed.utcoffset() is None:
         value, precision = parsed.replace(tzinfo=UTC), "local"
     else:
-        value, precision = parsed.astimezone(UTC), "exact"
+        try:
+            value, precision = parsed.astimezone(UTC), "exact"
+        except OverflowError:  # "0001-01-01T00:00:00+01:00" falls before year 1 in UTC
+            return None
     if value < _EARLIEST:
         return None
     return PageTime(value=value, precision=precision)
@@ -178,11 +190,11 @@ def _zone(name: str | None, offset: int | None) -> timezone | None:
     return None if hours is None else timezone(timedelta(hours=hours))
 
 
-def _published_candidates(tree: HtmlElement, data: StructuredData | None = None) -> list[str]:
-    """Raw publication-date strings, the most trustworthy sources first."""
+def _published_candidates(tree: HtmlElement, data: StructuredData | None = None) -> Iterator[str]:
+    """Raw publication-date strings, the most trustworthy sources first; the tree is
+    searched only when the article's JSON-LD dates have all been taken."""
     data = data if data is not None else read_json_ld(tree)
-    article_ld = [i["datePublished"] for i in data.articles if isinstance(i.get("datePublished"), str)]
-    other_ld = [i["datePublished"] for i in data.others if isinstance(i.get("datePublished"), str)]
+    yield from (i["datePublished"] for i in data.articles if isinstance(i.get("datePublished"), str))
     metas, marked = [], []
     for el in _DATE_SOURCES(tree):
         if el.tag == "meta":
@@ -195,7 +207,9 @@ def _published_candidates(tree: HtmlElement, data: StructuredData | None = None)
         elif (el.get("datetime") is not None or el.get("content") is not None) and (
                 "datepublished" in (el.get("itemprop") or "").lower() or el.get("pubdate") is not None):
             marked.append(el.get("datetime") or el.get("content"))
-    return article_ld + metas + marked + other_ld
+    yield from metas
+    yield from marked
+    yield from (i["datePublished"] for i in data.others if isinstance(i.get("datePublished"), str))
 
 
 def read_modified_at(tree: HtmlElement, data: StructuredData, tags: dict[str, str],

@@ -16,7 +16,7 @@ from trafilatura.utils import load_html
 from extractors.article import extract_article
 from extractors.byline import clean_authors
 from extractors.json_ld import StructuredData
-from extractors.page_meta import _published_candidates, read_authors, read_canonical_url, read_language
+from extractors.page_meta import _published_candidates, parse_page_time, read_authors, read_canonical_url, read_language
 from extractors.records import Article
 
 BENCHMARK = Path(__file__).resolve().parents[1] / "fixtures" / "extraction-benchmark"
@@ -149,6 +149,17 @@ def test_byline_and_date_markup_when_structured_data_is_silent():
     empty = StructuredData()
     # rel=author first, then byline classes; the comment form's "author" label is no byline
     assert read_authors(tree, empty, {}) == ["Ann Lee"]
-    assert _published_candidates(tree, empty) == ["2024-03-05T09:00:00Z", "2024-03-05"]
+    assert list(_published_candidates(tree, empty)) == ["2024-03-05T09:00:00Z", "2024-03-05"]
     assert read_canonical_url(tree, "https://news.example/a") == "https://news.example/story"  # link before og:url
     assert read_language(tree) == "de"
+
+
+def test_a_time_before_year_one_in_utc_is_no_time_and_does_not_cost_the_page():
+    assert parse_page_time("0001-01-01T00:00:00+01:00") is None
+    html = ('<html><head><meta property="article:published_time" content="0001-01-01T00:00:00+01:00">'
+            '<meta itemprop="datePublished" content="2023-04-26T15:00:00+02:00"></head><body>'
+            + "".join(f"<p>Paragraph {i} of a story about a phone call between two presidents today.</p>"
+                      for i in range(12)) + "</body></html>")
+    result = extract_article(html.encode(), "https://example.com/news/a.html")
+    assert isinstance(result, Article), result
+    assert result.published_at == datetime(2023, 4, 26, 13, 0, tzinfo=UTC)
