@@ -87,8 +87,9 @@ def read_seed(seed: Seed, corrections: Mapping[str, str] | None = None) -> SeedR
 
 def read_articles(story: SeedReading, articles: Sequence[Article]) -> list[TextAnalysis | BaseException]:
     """Each article read against the seed (about 60 ms an article), on the run's workers
-    when it has them; one whose reading raised gets the exception."""
-    return in_workers(partial(_read_article, story=story.story), list(articles))
+    when it has them, even one alone (a batch often has one or two related articles, and
+    one reading costs what twenty extractions do); one whose reading raised gets the exception."""
+    return in_workers(partial(_read_article, story=story.story), list(articles), inline_below=1)
 
 
 @dataclass(frozen=True)
