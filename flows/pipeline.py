@@ -227,8 +227,20 @@ def judge_task(db: Path, seed: Seed, settings: JudgeSettings, run_id: str,
     """Index the seed's articles not yet in the copy index (the batches indexed their own),
     then judge all of them against the stored clusters (global across seeds, stable ids);
     ``features`` are those the batches computed."""
-    articles = load.seed_articles(db, seed.seed_id)
-    counts = dedupe_store.index_articles(db, run_id, articles, dedupe_scheme(settings), copy_rule(settings))
+    scheme = dedupe_scheme(settings)
+    # Texts are read only for the articles there is work on: those the copy index lacks, and
+    # those without features from this run's batches (a seed judged again, say). Reading
+    # every text made the judge's time grow with the warehouse.
+    articles = load.seed_articles(db, seed.seed_id, text=False)
+    unsigned = {a.article_id for a in articles} - dedupe_store.signed_article_ids(
+        db, [a.article_id for a in articles], scheme)
+    featureless = {a.article_id for a in articles
+                   if (known := features.get(a.article_id)) is None or known.content_hash != a.content_hash}
+    if unsigned | featureless:
+        read = {a.article_id: a for a in load.seed_articles(db, seed.seed_id, among=unsigned | featureless)}
+        articles = [read.get(a.article_id, a) for a in articles]
+    counts = dedupe_store.index_articles(db, run_id, [a for a in articles if a.article_id in unsigned], scheme,
+                                         copy_rule(settings))
     get_run_logger().info("copy index: %d articles indexed here (the rest by their batch), %d links, "
                           "%d clusters created, %d merged", counts.indexed, counts.links, counts.created,
                           counts.merged)

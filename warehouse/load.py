@@ -273,11 +273,16 @@ def _one_per_identity(articles: Sequence[Article]) -> list[Article]:
     return list(chosen.values())
 
 
-def seed_articles(db: Path, seed_id: str, among: Collection[str] | None = None) -> list[Article]:
-    """The seed's articles, by article id; with ``among``, only those of these ids."""
+def seed_articles(db: Path, seed_id: str, among: Collection[str] | None = None, *, text: bool = True) -> list[Article]:
+    """The seed's articles, by article id; with ``among``, only those of these ids; with
+    ``text=False``, all of them with their texts left empty."""
     with connect(db) as con:
-        cursor = (con.execute(queries.SEED_ARTICLES, [seed_id]) if among is None
-                  else con.execute(queries.SEED_ARTICLES_AMONG, [seed_id, sorted(among)]))
+        if not text:
+            cursor = con.execute(queries.SEED_ARTICLES_UNREAD, [seed_id])
+        elif among is None:
+            cursor = con.execute(queries.SEED_ARTICLES, [seed_id])
+        else:
+            cursor = con.execute(queries.SEED_ARTICLES_AMONG, [seed_id, sorted(among)])
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         return [Article(**{**row, "authors": tuple(row["authors"])}) for row in rows]

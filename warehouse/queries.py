@@ -48,6 +48,8 @@ ORDER BY a.article_id
 # The same, for the given article ids only (the analysis reads the related ones).
 SEED_ARTICLES_AMONG = SEED_ARTICLES.replace(
     "WHERE l.seed_id = ?", "WHERE l.seed_id = ? AND a.article_id IN (SELECT unnest(?::VARCHAR[]))")
+# The same without the texts (the judge reads them only for the articles it has work on).
+SEED_ARTICLES_UNREAD = SEED_ARTICLES.replace("a.text,", "'' AS text,")
 
 # A candidate found again may be an alias (an AMP URL) of a stored article: link the article.
 LINK_KNOWN_ARTICLES = """

@@ -2,6 +2,7 @@
 
 import gzip
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -107,6 +108,17 @@ def test_seed_articles_among_given_ids(tmp_path):
     assert load.seed_articles(db, SEED.seed_id, among=wanted) == [stored[1], stored[3]]
     assert load.seed_articles(db, SEED.seed_id, among=[]) == []
     assert load.seed_articles(db, "another-seed", among=wanted) == []
+
+
+def test_seed_articles_without_their_texts(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load.load_seed(db, SEED)
+    c, r, a = make_batch(3, "r1")
+    load.load_batch(db, SEED.seed_id, "r1", c, r, a, [])
+    stored = load.seed_articles(db, SEED.seed_id)
+    unread = load.seed_articles(db, SEED.seed_id, text=False)
+    assert all(x.text for x in stored) and all(x.text == "" for x in unread)
+    assert unread == [replace(x, text="") for x in stored]
 
 
 def test_a_failing_batch_leaves_nothing_behind(tmp_path):
