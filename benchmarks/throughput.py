@@ -156,8 +156,7 @@ def write_seed(folder: Path, feeds: list[str]) -> Path:
         "[window]\ndays_before = 1\ndays_after = 14\n\n"
         "[fetch]\nmax_connections = 16\nmax_per_host = 16\nmin_host_interval = 0.0\n"
         "obey_robots = false\nretries = 0\n\n"
-        "[prefilter]\nenabled = false\n\n"
-        "[pipeline]\nbatch_size = 100\n" + sources,
+        "[prefilter]\nenabled = false\n" + sources,
         encoding="utf-8")
     return seed
 
