@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote_plus, urlencode, urlsplit
 
 from extractors.feeds import parse_feed
 from extractors.records import Candidate, DiscoveryProblem
-from extractors.terms import key_terms
+from extractors.terms import KeyTerm, key_terms
 from extractors.urls import canonicalize_url
 
 # Search engines AND every term; four or five names and phrases pin a story
@@ -32,11 +33,12 @@ GOOGLE_NEWS_HOST = "news.google.com"
 _GDELT_SEEN = "%Y%m%dT%H%M%SZ"
 
 
-def build_query(seed_text: str, override: str | None) -> str:
-    """The search query for a seed: ``override`` when given, else its top key terms, phrases quoted."""
+def build_query(seed_text: str, override: str | None, terms: Sequence[KeyTerm] | None = None) -> str:
+    """The search query for a seed: ``override`` when given, else its top key terms
+    (``terms``, when they are known already), phrases quoted."""
     if override and override.strip():
         return " ".join(override.split())
-    terms = [t.term for t in key_terms(seed_text)]
+    terms = [t.term for t in (key_terms(seed_text) if terms is None else terms)]
     # Names (people, places, organisations) first: they pin a story down best.
     names = _capitalised(seed_text)
     ranked = [t for t in terms if all(w in names for w in t.split(" "))]

@@ -13,11 +13,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
-from wordfreq import zipf_frequency
+from functools import cache, lru_cache
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # Words more common than this (Zipf 6 = once per thousand words: "the", "said",
@@ -31,6 +29,19 @@ MIN_SPECIFICITY, MAX_SPECIFICITY = 0.3, 5.0
 # the seed's background paragraphs, which coverage is least likely to repeat.
 KEY_TERMS = 25
 FOLD_LETTERS = 7
+
+
+@cache
+def _zipf_frequency() -> Callable[[str, str], float]:
+    # Imported when a word is first scored: the import takes a quarter of a second, and a
+    # run whose seed terms come from the warehouse (warehouse/term_cache.py) scores none.
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency
+
+
+def _zipf(word: str) -> float:
+    return _zipf_frequency()(word, "en")
 
 
 @dataclass(frozen=True)
@@ -71,12 +82,12 @@ def shingles(words: list[str], size: int) -> set[str]:
 
 @lru_cache(maxsize=65536)
 def specificity(word: str) -> float:
-    return min(MAX_SPECIFICITY, max(MIN_SPECIFICITY, SPECIFICITY_CEILING - zipf_frequency(word, "en")))
+    return min(MAX_SPECIFICITY, max(MIN_SPECIFICITY, SPECIFICITY_CEILING - _zipf(word)))
 
 
 @lru_cache(maxsize=65536)
 def is_content_word(word: str) -> bool:
-    return len(word) > 1 and not word.isdigit() and zipf_frequency(word, "en") < STOPWORD_ZIPF
+    return len(word) > 1 and not word.isdigit() and _zipf(word) < STOPWORD_ZIPF
 
 
 def term_set(words: Iterable[str]) -> set[str]:
@@ -119,7 +130,7 @@ def key_terms(text: str, limit: int = KEY_TERMS) -> list[KeyTerm]:
     for word, n in counts.items():
         # Words unknown to wordfreq (handles, typos, another script's quote)
         # count only when the seed repeats them.
-        if n < 2 and zipf_frequency(word, "en") == 0:
+        if n < 2 and _zipf(word) == 0:
             continue
         scored[word] = (1 + math.log(n)) * specificity(word)
     for pair, n in pairs.items():

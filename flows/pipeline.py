@@ -42,6 +42,7 @@ from extractors.records import (
 from extractors.search import build_query
 from extractors.seed import load_seed
 from extractors.settings import SEARCH_KINDS, FetchSettings, JudgeSettings, MonitorSettings, load_settings
+from extractors.terms import KeyTerm
 from extractors.window import dedupe_candidates, filter_window, window_bounds
 from extractors.workers import EXTRACTION_MODULES, warm_workers, worker_pool
 from flows import progress
@@ -49,7 +50,7 @@ from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
 from flows.robots import RobotsVerdict, crawl_delays, read_robots, robots_refusals
 from flows.sample_server import sample_hosts, serve_sample
-from warehouse import analysis_store, dedupe_store, load
+from warehouse import analysis_store, dedupe_store, load, term_cache
 from warehouse.db import held_open
 from warehouse.report import build_report, render, story_lines, summary_markdown
 
@@ -127,11 +128,12 @@ def batches(items: Sequence[Candidate], size: int) -> Iterator[list[Candidate]]:
 
 @task(name="discover", **_TASK)
 def discover_task(
-    settings: MonitorSettings, seed: Seed, validators: dict[str, tuple[str | None, str | None]] | None = None
+    settings: MonitorSettings, seed: Seed, validators: dict[str, tuple[str | None, str | None]] | None = None,
+    terms: list[KeyTerm] | None = None,
 ) -> Discovery:
     # The query is derived on every run, search sources or not, so the report can show
-    # what a search would ask for this seed.
-    query = build_query(seed.text, settings.search.query or None)
+    # what a search would ask for this seed (``terms``: the seed's key terms, if known).
+    query = build_query(seed.text, settings.search.query or None, terms)
     search = None
     if any(s.kind in SEARCH_KINDS for s in settings.sources):
         start, end = window_bounds(seed.seed_date, settings.window)
@@ -407,7 +409,8 @@ def monitor_seed(
                     settings = replace(settings, fetch=replace(settings.fetch, pinned_hosts=pins))
                     logger.info("offline sample served on %s for %d hosts", server.address, len(server.hosts))
                 progress.stage(f"{seed.seed_id}: discover")
-                discovery = discover_task(settings, seed, load.source_validators(db))
+                discovery = discover_task(settings, seed, load.source_validators(db),
+                                          term_cache.seed_terms(db, seed.text))
                 load.load_attempts(db, run_id, discovery.source_results, discovery.problems)
                 if discovery.query:
                     load.record_search_query(db, run_id, discovery.query)

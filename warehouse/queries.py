@@ -192,3 +192,7 @@ PRUNE_CHARTS = """
 DELETE FROM chart_cache WHERE digest NOT IN (
     SELECT digest FROM chart_cache ORDER BY drawn_at DESC, digest LIMIT ?)
 """
+
+# A seed's key terms, cached (warehouse/term_cache.py).
+CACHED_TERMS = "SELECT terms FROM term_cache WHERE digest = ?"
+STORE_TERMS = "INSERT OR REPLACE INTO term_cache (digest, terms, made_at) VALUES (?, ?, now())"

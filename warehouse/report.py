@@ -19,9 +19,9 @@ from typing import Any, Literal
 
 import duckdb
 
-from extractors.terms import key_terms
 from warehouse import chart_cache, queries
 from warehouse.db import connect
+from warehouse.term_cache import kept_terms
 
 ReportFormat = Literal["md", "json"]
 # How many of the seed's key terms the report lists: the ones a reader would search for.
@@ -88,7 +88,7 @@ def build_report(db: Path, seed: str) -> Report:
     with connect(db, read_only=True) as con:
         seed_id = resolve_seed_id(con, seed)
         seed_row = _rows(con, queries.SEED_BY_ID, [seed_id])[0]
-        terms = [t.term for t in key_terms(seed_row.pop("text"))[:REPORT_KEY_TERMS]]
+        terms = [t.term for t in kept_terms(con, seed_row.pop("text"))[:REPORT_KEY_TERMS]]
         latest = _rows(con, _query("latest_run"), [seed_id])
         run = latest[0] if latest else None
         summary = _rows(con, _query("summary"), [seed_id, run["run_id"] if run else ""])
