@@ -65,19 +65,14 @@ def seed_profile(seed: Seed, scheme: Scheme) -> SeedProfile:
                        shingles=shingle_sets([seed.text], scheme.shingle_words)[0], scheme=scheme)
 
 
-def relevance(terms: Sequence[KeyTerm], found: set[str] | frozenset[str]) -> float:
+def relevance(terms: Sequence[KeyTerm], found: set[str] | frozenset[str],
+              keys: Sequence[str] | None = None) -> float:
+    """The weighted share of ``terms`` found; ``keys``: their match keys, when made already."""
     total = sum(t.weight for t in terms)
     if total == 0:
         return 0.0
-    return sum(t.weight for t in terms if t.match_key in found) / total
-
-
-def _profile_relevance(profile: SeedProfile, found: set[str]) -> float:
-    """:func:`relevance` of the profile's terms, with their match keys made once."""
-    total = sum(t.weight for t in profile.terms)
-    if total == 0:
-        return 0.0
-    return sum(t.weight for t, key in zip(profile.terms, profile.match_keys, strict=True) if key in found) / total
+    keys = [t.match_key for t in terms] if keys is None else keys
+    return sum(t.weight for t, key in zip(terms, keys, strict=True) if key in found) / total
 
 
 def _term_candidates(words: list[str], first_words: frozenset[str]) -> list[str]:
@@ -103,8 +98,9 @@ def article_features(article: Article, profile: SeedProfile) -> ArticleFeatures:
     common = np.intersect1d(profile.shingles, shingles, assume_unique=True).size
     union = len(profile.shingles) + len(shingles) - common or 1
     scores = SeedScores(
-        relevance=_profile_relevance(profile, present_terms(
-            _term_candidates(tokens(article.title or "") + words, profile.first_words), profile.match_keys)),
+        relevance=relevance(profile.terms, present_terms(
+            _term_candidates(tokens(article.title or "") + words, profile.first_words), profile.match_keys),
+            profile.match_keys),
         similarity=common / union,
         containment=common / (len(profile.shingles) or 1),
     )
