@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from extractors.dedupe import ClusterMember, CopyRule, Scheme, assign_clusters, link_batch, sign_texts
-from extractors.features import ArticleFeatures, SeedProfile, article_features, seed_profile
+from extractors.features import ArticleFeatures, SeedProfile, SeedScores, article_features, seed_profile
 from extractors.records import Article, CoverageStatus, Judgement, Seed
 from extractors.settings import JudgeSettings
 
@@ -45,16 +45,16 @@ def profile_for(seed: Seed, settings: JudgeSettings) -> SeedProfile:
     return seed_profile(seed, dedupe_scheme(settings))
 
 
-def seed_copy(scores: tuple[float, float, float], settings: JudgeSettings) -> bool:
-    """Whether (relevance, similarity, containment) make a copy of the seed: a near-duplicate
-    of it, or a piece that carries most of it."""
-    _, similarity, contained = scores
-    return similarity >= settings.near_duplicate_jaccard or contained >= settings.seed_copy_containment
+def seed_copy(scores: SeedScores, settings: JudgeSettings) -> bool:
+    """Whether an article with these scores is a copy of the seed: a near-duplicate of it,
+    or a piece that carries most of it."""
+    return (scores.similarity >= settings.near_duplicate_jaccard
+            or scores.containment >= settings.seed_copy_containment)
 
 
-def related(scores: tuple[float, float, float], settings: JudgeSettings) -> bool:
-    """Whether (relevance, similarity, containment) make an article related to the seed."""
-    return seed_copy(scores, settings) or scores[0] >= settings.relevance_threshold
+def related(scores: SeedScores, settings: JudgeSettings) -> bool:
+    """Whether an article with these scores is related to the seed."""
+    return seed_copy(scores, settings) or scores.relevance >= settings.relevance_threshold
 
 
 def judge_coverage(
@@ -75,13 +75,12 @@ def judge_coverage(
     features = features or {}
     # One article's shingles at a time: kept for all of them, they grew memory with the
     # size of the story (about 150 kB an article).
-    scores: dict[str, tuple[float, float, float]] = {}
+    scores: dict[str, SeedScores] = {}
     for article in articles:
         known = features.get(article.article_id)
         if known is None or known.content_hash != article.content_hash:
             known = article_features(article, profile)
-        f = known.scores
-        scores[article.article_id] = (f.relevance, f.similarity, f.containment)
+        scores[article.article_id] = known.scores
 
     def is_seed_copy(article_id: str) -> bool:
         return seed_copy(scores[article_id], settings)
@@ -95,7 +94,7 @@ def judge_coverage(
     judgements = []
     for article in articles:
         aid = article.article_id
-        rel, sim, cont = scores[aid]
+        rel, sim, cont = scores[aid].relevance, scores[aid].similarity, scores[aid].containment
         cluster_id: str | None = None
         origin = False
         status: CoverageStatus

@@ -197,16 +197,11 @@ def extract_batch_task(candidates: list[Candidate], results: list[FetchResult], 
     # So are the readings of the articles those scores make related (75 ms an article):
     # the judge decides relatedness from the same scores.
     features = features_of(articles, profile)
-    scored = [a for a in articles if a.article_id in features]
-    near = [a for a in scored if related(_scores(features[a.article_id]), settings)]
+    near = [a for a in articles if a.article_id in features and related(features[a.article_id].scores, settings)]
     read = read_articles(seed_reading, near)
     readings = {(a.article_id, a.content_hash): r for a, r in zip(near, read, strict=True)
                 if isinstance(r, TextAnalysis)}
     return Extracted(outcomes, features, readings)
-
-
-def _scores(features: ArticleFeatures) -> tuple[float, float, float]:
-    return features.scores.relevance, features.scores.similarity, features.scores.containment
 
 
 @task(name="load-batch", **_TASK)
