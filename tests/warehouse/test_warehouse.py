@@ -98,12 +98,17 @@ def test_batch_load_is_idempotent(tmp_path):
     assert after["articles"] == 5 and len(load.seed_articles(db, SEED.seed_id)) == 5
 
 
-def test_seed_articles_among_given_ids(tmp_path):
+def _stored(tmp_path: Path, n: int) -> tuple[Path, list[Article]]:
+    """A warehouse holding one batch of ``n`` of the seed's articles, and those articles as read back."""
     db = tmp_path / "w.duckdb"
     load.load_seed(db, SEED)
-    c, r, a = make_batch(5, "r1")
+    c, r, a = make_batch(n, "r1")
     load.load_batch(db, SEED.seed_id, "r1", c, r, a, [])
-    stored = load.seed_articles(db, SEED.seed_id)
+    return db, load.seed_articles(db, SEED.seed_id)
+
+
+def test_seed_articles_among_given_ids(tmp_path):
+    db, stored = _stored(tmp_path, 5)
     wanted = {stored[3].article_id, stored[1].article_id, "no-such-id"}
     assert load.seed_articles(db, SEED.seed_id, among=wanted) == [stored[1], stored[3]]
     assert load.seed_articles(db, SEED.seed_id, among=[]) == []
@@ -111,11 +116,7 @@ def test_seed_articles_among_given_ids(tmp_path):
 
 
 def test_seed_articles_without_their_texts(tmp_path):
-    db = tmp_path / "w.duckdb"
-    load.load_seed(db, SEED)
-    c, r, a = make_batch(3, "r1")
-    load.load_batch(db, SEED.seed_id, "r1", c, r, a, [])
-    stored = load.seed_articles(db, SEED.seed_id)
+    db, stored = _stored(tmp_path, 3)
     unread = load.seed_articles(db, SEED.seed_id, text=False)
     assert all(x.text for x in stored) and all(x.text == "" for x in unread)
     assert unread == [replace(x, text="") for x in stored]
