@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
+from concurrent.futures import ThreadPoolExecutor
 
-from extractors.workers import in_workers, warm_workers, worker_pool
+from extractors.workers import in_workers, run_in_processes, warm_workers, worker_pool, worker_rank
 
 
 def where(_: object) -> int:
@@ -23,3 +25,37 @@ def test_work_without_started_only_starts_the_workers():
     with worker_pool(2):
         pids = set(in_workers(where, list(range(8))))
     assert pids and os.getpid() not in pids
+
+
+def stamp(seconds: float) -> int:
+    time.sleep(seconds)
+    return time.monotonic_ns()
+
+
+def _ranked(rank: int, items: list[float]) -> list[int]:
+    with worker_rank(rank):
+        return run_in_processes(stamp, items, workers=1)
+
+
+def test_work_of_a_lower_rank_overtakes_work_sent_before_it():
+    with worker_pool(1), ThreadPoolExecutor(3) as threads:
+        run_in_processes(stamp, [0.0], workers=1)  # the worker is up
+        busy = threads.submit(_ranked, 0, [0.6])  # holds the one worker
+        time.sleep(0.15)
+        # One call per worker and one spare go to the executor; the rest wait by rank.
+        late = threads.submit(_ranked, 5, [0.0] * 4)  # its first chunk takes the spare
+        time.sleep(0.15)
+        early = threads.submit(_ranked, 1, [0.0] * 4)
+        busy.result()
+        late_stamps, early_stamps = late.result(), early.result()
+    assert max(early_stamps) < min(late_stamps[1:])
+    assert late_stamps[0] < min(early_stamps)  # handed over before the early work came
+
+
+def test_equal_ranks_are_served_in_the_order_sent():
+    with worker_pool(1), ThreadPoolExecutor(2) as threads:
+        run_in_processes(stamp, [0.0], workers=1)
+        first = threads.submit(_ranked, 3, [0.2] * 4)
+        time.sleep(0.1)
+        second = threads.submit(_ranked, 3, [0.0] * 4)
+        assert max(first.result()) < min(second.result())

@@ -219,3 +219,16 @@ def test_robots_txt_keeps_the_run_off_disallowed_paths(prefect_harness, newsroom
         barred = con.execute("SELECT count(*) FROM fetch_log WHERE reason = 'disallowed by robots.txt'").fetchall()
         loaded = con.execute("SELECT count(*) FROM articles WHERE url LIKE '%/kyiv-ledger.example/%'").fetchall()
     assert barred[0][0] > 0 and loaded[0][0] == 0
+
+
+def test_batches_have_short_edges_and_keep_every_item_once_in_order():
+    from flows.pipeline import batches
+
+    items = list(range(2000))
+    made = list(batches(items, 200))
+    assert [len(b) for b in made] == [50] + [200] * 9 + [100, 50]
+    assert [x for b in made for x in b] == items
+    assert [len(b) for b in batches(items[:230], 200)] == [50, 130, 50]
+    assert [len(b) for b in batches(items[:200], 200)] == [200]  # one batch needs no edges
+    assert [len(b) for b in batches(items[:5], 2)] == [1, 2, 1, 1]
+    assert list(batches([], 200)) == []
