@@ -8,7 +8,6 @@ feeds the way a real site would show them), and counts requests per top-level fo
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections import Counter
@@ -56,26 +55,29 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.count(path.split("/", 1)[0] if "/" in path else path)
         target = (self.server.root / path).resolve()
         if self.server.root not in target.parents or not target.is_file():
-            self._send(404, b"not found", "text/plain")
+            self._head(404, "text/plain", 9)
+            self.wfile.write(b"not found")
             return
-        body = target.read_bytes()
-        etag = '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'
+        # The server shares the machine with what is measured, so it serves as cheaply as
+        # a web server does: an ETag from size and modification time (as nginx makes it),
+        # and the body by sendfile(2), never read into Python (it was 0.7 ms of CPU a page).
+        stat = target.stat()
+        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
         if self.headers.get("If-None-Match") == etag:
-            self.send_response(304)
-            self.send_header("ETag", etag)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self._head(304, None, 0, etag)
             return
-        self._send(200, body, _CONTENT_TYPES.get(target.suffix, "application/octet-stream"), etag)
+        self._head(200, _CONTENT_TYPES.get(target.suffix, "application/octet-stream"), stat.st_size, etag)
+        with target.open("rb") as body:
+            self.connection.sendfile(body)
 
-    def _send(self, status: int, body: bytes, content_type: str, etag: str | None = None) -> None:
+    def _head(self, status: int, content_type: str | None, length: int, etag: str | None = None) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(length))
         if etag:
             self.send_header("ETag", etag)
         self.end_headers()
-        self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
         pass

@@ -12,10 +12,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import cache, lru_cache
+
+from extractors.workers import soon
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # Words more common than this (Zipf 6 = once per thousand words: "the", "said",
@@ -121,6 +124,47 @@ def present_terms(words: Sequence[str], wanted: Iterable[str]) -> set[str]:
 
 def key_terms(text: str, limit: int = KEY_TERMS) -> list[KeyTerm]:
     """The seed's most telling terms, heaviest first."""
+    return list(_ranking(text)[:limit])
+
+
+# Seed texts' rankings, kept for the process: a run asks for its seed's terms three or four
+# times (the query, the pre-filter, the judge's profile), and a first run has its workers
+# rank them while the command line imports Prefect (derive_soon), so this process never
+# loads wordfreq's word list (0.3 s) for them.
+_RANKINGS: OrderedDict[str, Future[tuple[KeyTerm, ...]]] = OrderedDict()
+_KEPT_RANKINGS = 16
+
+
+def derive_soon(texts: Iterable[str]) -> None:
+    """Have the run's workers, when started, rank these texts' terms now; :func:`key_terms`
+    then takes theirs."""
+    for text in texts:
+        if text not in _RANKINGS and (future := soon(_rank, text)) is not None:
+            _keep(text, future)
+
+
+def _ranking(text: str) -> tuple[KeyTerm, ...]:
+    future = _RANKINGS.get(text)
+    if future is not None:
+        try:
+            return future.result()
+        except Exception:  # the worker died or the pool closed first: ranked here instead
+            pass
+    ranking = _rank(text)
+    done: Future[tuple[KeyTerm, ...]] = Future()
+    done.set_result(ranking)
+    _keep(text, done)
+    return ranking
+
+
+def _keep(text: str, future: Future[tuple[KeyTerm, ...]]) -> None:
+    _RANKINGS[text] = future
+    while len(_RANKINGS) > _KEPT_RANKINGS:
+        _RANKINGS.popitem(last=False)
+
+
+def _rank(text: str) -> tuple[KeyTerm, ...]:
+    """Every term of ``text`` that scores, heaviest first (:func:`key_terms` keeps the first ``limit``)."""
     words = tokens(text)
     counts: Counter[str] = Counter(w for w in words if is_content_word(w))
     pairs: Counter[str] = Counter(
@@ -139,5 +183,5 @@ def key_terms(text: str, limit: int = KEY_TERMS) -> list[KeyTerm]:
             continue
         a, b = pair.split(" ")
         scored[pair] = (1 + math.log(n)) * (specificity(a) + specificity(b)) / 2 * 1.5
-    ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    return [KeyTerm(term, round(weight, 4)) for term, weight in ranked]
+    ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(KeyTerm(term, round(weight, 4)) for term, weight in ranked)

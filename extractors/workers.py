@@ -258,6 +258,15 @@ def warm_workers(*modules: str) -> None:
         shared.submit(_import_all, modules, rank=_WARM_UP_RANK)
 
 
+def soon(work: Callable[..., R], *args: Any) -> Future[R] | None:
+    """``work(*args)`` on the run's workers, sent now, ahead of any other work, and not
+    waited for; None when the run has no started workers (the caller does it itself)."""
+    shared = _SHARED.pool
+    if shared is None or not shared.started:
+        return None
+    return shared.submit(work, *args, rank=_WARM_UP_RANK)
+
+
 def _import_all(modules: tuple[str, ...]) -> None:
     for name in modules:
         importlib.import_module(name)

@@ -138,10 +138,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             # Such a run fetches every page it finds: its workers start now and import the
             # extraction stack while this process imports Prefect (3 s on one core, the
             # other idle), rather than after, while the first batch waits for them.
+            # They rank the seeds' key terms too (wordfreq's word list: 0.3 s to load), which
+            # the run needs before discovery and this process then never loads.
+            from extractors.terms import derive_soon
             from extractors.workers import EXTRACTION_MODULES, warm_workers, worker_pool
 
             stack.enter_context(worker_pool())
             warm_workers(*EXTRACTION_MODULES)
+            derive_soon(load_seed(path).text for path in args.seeds)
         return _run_seeds(args, db, record, replay)
 
 

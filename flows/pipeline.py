@@ -14,14 +14,15 @@ import hashlib
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from prefect import flow, get_run_logger, task
+from prefect import Flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import SettingsContext, get_settings_context
@@ -45,7 +46,7 @@ from extractors.seed import load_seed
 from extractors.settings import SEARCH_KINDS, FetchSettings, JudgeSettings, MonitorSettings, load_settings
 from extractors.terms import KeyTerm
 from extractors.window import dedupe_candidates, filter_window, window_bounds
-from extractors.workers import EXTRACTION_MODULES, warm_workers, worker_pool, worker_rank
+from extractors.workers import EXTRACTION_MODULES, soon, warm_workers, worker_pool, worker_rank
 from flows import progress
 from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
@@ -119,6 +120,25 @@ def foreground_settings() -> Iterator[None]:
     flows = settings.flows.model_copy(update={"heartbeat_frequency": None})
     with SettingsContext(profile=context.profile, settings=settings.model_copy(update={"flows": flows})):
         yield
+
+
+class _PlainParameterFlow(Flow):
+    """A flow whose parameters are strings, numbers, booleans and None, as ours are.
+
+    Prefect sends a flow run's parameters to its API through FastAPI's ``jsonable_encoder``,
+    and importing FastAPI for it was 0.22 s of every run's start, on the critical path
+    (the workers wait for this process's first batch). Such values are JSON already;
+    anything else still goes through Prefect's own encoding."""
+
+    def serialize_parameters(self, parameters: dict[str, Any]) -> dict[str, Any]:
+        if all(value is None or isinstance(value, str | int | float | bool) for value in parameters.values()):
+            return dict(parameters)
+        return super().serialize_parameters(parameters)
+
+
+def flow(*, name: str, log_prints: bool = False) -> Callable[[Callable[..., Any]], Flow]:
+    """Prefect's ``@flow(name=..., log_prints=...)`` for :class:`_PlainParameterFlow`."""
+    return lambda fn: _PlainParameterFlow(fn, name=name, log_prints=log_prints)
 
 
 def seed_toml(seed_path: Path) -> Path:
@@ -364,6 +384,16 @@ def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidat
     return totals, judged
 
 
+def _seed_reading(reading: Future[SeedReading] | None, seed: Seed, corrections: Mapping[str, str]) -> SeedReading:
+    """The seed as the workers read it, or as read here when they did not (or could not)."""
+    if reading is not None:
+        try:
+            return reading.result()
+        except Exception:  # a worker died: read it here
+            pass
+    return read_seed(seed, corrections)
+
+
 # Bumped when the judge or analyse stage changes what it writes, so old fingerprints miss.
 JUDGING_VERSION = "2026-11-29"
 
@@ -432,6 +462,9 @@ def monitor_seed(
                     settings = replace(settings, fetch=replace(settings.fetch, pinned_hosts=pins))
                     logger.info("offline sample served on %s for %d hosts", server.address, len(server.hosts))
                 progress.stage(f"{seed.seed_id}: discover")
+                # The seed is read on the workers while discovery runs (a first run's are started).
+                corrections = analysis_store.actor_corrections(db)
+                reading = soon(read_seed, seed, corrections)
                 discovery = discover_task(settings, seed, load.source_validators(db),
                                           term_cache.seed_terms(db, seed.text))
                 load.load_attempts(db, run_id, discovery.source_results, discovery.problems)
@@ -457,7 +490,7 @@ def monitor_seed(
                 if new and not warmed:  # the workers start while the first batch is fetched
                     warm_workers(*EXTRACTION_MODULES)
                 progress.stage(f"{seed.seed_id}: fetch, extract, load", len(new))
-                seed_reading = read_seed(seed, analysis_store.actor_corrections(db)) if new else None
+                seed_reading = _seed_reading(reading, seed, corrections) if new else None
                 totals, judged = fetch_extract_load(db, seed, run_id, new, settings, seed_reading)
                 fetched, failed, loaded = totals.fetched, totals.failed, totals.loaded
             progress.stage(f"{seed.seed_id}: judge, analyse")

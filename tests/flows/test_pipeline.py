@@ -232,3 +232,18 @@ def test_batches_have_short_edges_and_keep_every_item_once_in_order():
     assert [len(b) for b in batches(items[:200], 200)] == [200]  # one batch needs no edges
     assert [len(b) for b in batches(items[:5], 2)] == [1, 2, 1, 1]
     assert list(batches([], 200)) == []
+
+
+def test_flow_parameters_that_are_json_already_skip_prefects_encoder_and_others_still_take_it(monkeypatch):
+    import datetime as dt
+
+    from flows.pipeline import monitor_seed
+
+    plain = {"seed_path": "seeds/x.txt", "db_path": "w.duckdb", "allow_private_network": True, "record": None,
+             "batch": 3, "share": 0.5}
+    with monkeypatch.context() as patched:
+        # Prefect's encoder made unimportable: it would store each value as "<str>" and the like.
+        patched.setitem(sys.modules, "fastapi.encoders", None)
+        assert monitor_seed.serialize_parameters(plain) == plain
+    # A value JSON cannot hold as it is goes through Prefect's encoding, as before.
+    assert monitor_seed.serialize_parameters({"day": dt.date(2023, 4, 26)}) == {"day": "2023-04-26"}
