@@ -15,6 +15,7 @@ import logging
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -97,8 +98,14 @@ COVERAGE_SCHEMA = pa.schema(
 )
 
 
+def fields_of(record: object) -> dict[str, Any]:
+    """A flat record's fields as a row: ``dataclasses.asdict`` without its deep copy of every
+    value, which cost 0.1-0.2 ms an article (the records' fields are plain values and tuples)."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+
+
 def attempt_rows(run_id: str, results: Iterable[FetchResult]) -> list[dict]:
-    return [{"run_id": run_id, **dataclasses.asdict(a)} for r in results for a in r.attempts]
+    return [{"run_id": run_id, **fields_of(a)} for r in results for a in r.attempts]
 
 
 def problem_rows(run_id: str, stage: str, problems: Iterable[DiscoveryProblem | ExtractionFailure]) -> list[dict]:
@@ -110,7 +117,7 @@ def problem_rows(run_id: str, stage: str, problems: Iterable[DiscoveryProblem | 
 
 
 def load_seed(db: Path, seed: Seed) -> None:
-    row = {**dataclasses.asdict(seed), "loaded_at": now()}
+    row = {**fields_of(seed), "loaded_at": now()}
     with connect(db) as con, transaction(con):
         write(con, queries.UPSERT_SEED, stage([row], SEED_SCHEMA))
 
@@ -229,7 +236,7 @@ def load_batch(
     # Each fetched URL maps to the article it turned out to be: itself, or the same-site
     # canonical page it named (so an AMP and a main URL in one batch make one article).
     identity = {a.discovered_url or a.url: a.url for a in articles}
-    article_rows = [{**dataclasses.asdict(a), "first_seen_at": seen_at, "run_id": run_id}
+    article_rows = [{**fields_of(a), "first_seen_at": seen_at, "run_id": run_id}
                     for a in _one_per_identity(articles)]
     aliases = [{"url": fetched, "article_url": url, "run_id": run_id}
                for fetched, url in identity.items() if fetched != url]
@@ -290,7 +297,7 @@ def seed_articles(db: Path, seed_id: str, among: Collection[str] | None = None, 
 
 def load_coverage(db: Path, seed_id: str, run_id: str, judgements: Sequence[Judgement]) -> int:
     """Replace the seed's coverage with this run's judgement of all its articles."""
-    rows = [{**dataclasses.asdict(j), "run_id": run_id} for j in judgements]
+    rows = [{**fields_of(j), "run_id": run_id} for j in judgements]
     with connect(db) as con, transaction(con):
         con.execute(queries.DELETE_COVERAGE, [seed_id])
         write(con, queries.INSERT_COVERAGE, stage(rows, COVERAGE_SCHEMA))

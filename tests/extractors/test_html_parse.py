@@ -45,6 +45,9 @@ def test_the_benchmark_pages_parse_as_load_html_parses_them() -> None:
     "<p>a bare fragment</p>",
     "plain text, no markup at all",
     "<html><body><p>caf\u00e9 \u2014 \u4e2d\u6587</p></body></html>",
+    # UTF-8 whatever the page declares: the bytes it is parsed from must not be re-read as Latin-1
+    '<html><head><meta charset="windows-1252"></head><body><p>caf\u00e9 \u2014 na\u00efve</p></body></html>',
+    '<?xml version="1.0" encoding="iso-8859-1"?>\n<html><body><p>d\u00e9j\u00e0 vu</p></body></html>',
 ])
 def test_repairs_and_rejections_match_load_html(html: str) -> None:
     body = html.encode("utf-8")
