@@ -139,13 +139,17 @@ def cmd_run(args: argparse.Namespace) -> int:
             # extraction stack while this process imports Prefect (3 s on one core, the
             # other idle), rather than after, while the first batch waits for them.
             # They rank the seeds' key terms too (wordfreq's word list: 0.3 s to load), which
-            # the run needs before discovery and this process then never loads.
+            # the run needs before discovery and this process then never loads, and import
+            # what the report's charts are drawn with, which they would otherwise do while
+            # the last batches wait for them.
             from extractors.terms import derive_soon
             from extractors.workers import EXTRACTION_MODULES, warm_workers, worker_pool
+            from warehouse.chart_cache import CHART_MODULES
 
             stack.enter_context(worker_pool())
             warm_workers(*EXTRACTION_MODULES)
             derive_soon(load_seed(path).text for path in args.seeds)
+            warm_workers(*CHART_MODULES)  # after the terms: discovery waits for those
         return _run_seeds(args, db, record, replay)
 
 

@@ -53,6 +53,7 @@ from flows.fetch import FetchRequest, fetch_pages
 from flows.robots import RobotsVerdict, crawl_delays, read_robots, robots_refusals
 from flows.sample_server import sample_hosts, serve_sample
 from warehouse import analysis_store, dedupe_store, load, term_cache
+from warehouse.chart_cache import CHART_MODULES
 from warehouse.db import held_open
 from warehouse.report import build_report, render, story_lines, summary_markdown
 
@@ -60,9 +61,6 @@ if TYPE_CHECKING:  # imported by the extract task itself (see there)
     from extractors.article import PageInput
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
-# The report's charts are drawn on the workers (warehouse/chart_cache.py); matplotlib is
-# imported there once the last batch is extracted, while this process loads and judges.
-CHART_MODULES = ("warehouse.report_charts",)
 
 
 @dataclass(frozen=True)
@@ -369,6 +367,9 @@ def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidat
                 done, pages, future = extracting.popleft()
                 extracted = future.result()
                 if not extracting and number + 1 == len(todo):
+                    # The report's charts are drawn on the workers: matplotlib is imported
+                    # there now, while this process loads and judges (a no-op where the
+                    # command line had it imported at the start).
                     warm_workers(*CHART_MODULES)
                 totals = totals + load_batch_task(db, seed_id, run_id, quote(done), quote(pages), quote(extracted),
                                                   settings.judge)

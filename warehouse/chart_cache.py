@@ -24,6 +24,9 @@ ChartKind = Literal["coverage", "events"]
 CHART_VERSION = "2026-11-29"
 # Charts kept: a few seeds' reports in both formats.
 KEPT_CHARTS = 64
+# What a worker imports to draw (matplotlib, 0.5 s of CPU): a run that will draw has its
+# workers import it while they would otherwise wait (warm_workers).
+CHART_MODULES = ("warehouse.report_charts",)
 
 
 # One chart to draw: its kind, the report rows it draws and the image format.
