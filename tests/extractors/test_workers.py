@@ -59,3 +59,13 @@ def test_equal_ranks_are_served_in_the_order_sent():
         time.sleep(0.1)
         second = threads.submit(_ranked, 3, [0.0] * 4)
         assert max(first.result()) < min(second.result())
+
+
+def test_workers_run_below_the_process_that_feeds_them():
+    from extractors.workers import WORKER_NICENESS
+
+    ours = os.nice(0)
+    with worker_pool(2):
+        theirs = set(in_workers(os.nice, [0] * 8))
+    assert theirs == {min(19, ours + WORKER_NICENESS)}
+    assert set(run_in_processes(os.nice, [0, 0], workers=2)) == theirs  # a pool of its own too
