@@ -203,13 +203,16 @@ async def _resolve_google_links(
 
 def _drop_unresolved_twins(candidates: list[Candidate]) -> list[Candidate]:
     """Unresolved Google News items dropped when another candidate is the same publisher's same title."""
+    google = [is_google_link(c.url) for c in candidates]
+    if not any(google):  # the usual case without search sources: no title keys to make
+        return candidates
     known = {
-        key for c in candidates if not is_google_link(c.url)
+        key for c, is_google in zip(candidates, google, strict=True) if not is_google
         if (key := title_key(c.source_site or urlsplit(c.url).hostname, c.title)) is not None
     }
     kept = []
-    for candidate in candidates:
-        if is_google_link(candidate.url) and title_key(candidate.source_site, candidate.title) in known:
+    for candidate, is_google in zip(candidates, google, strict=True):
+        if is_google and title_key(candidate.source_site, candidate.title) in known:
             logger.debug("dropped %s: same source and title as another candidate", candidate.url)
             continue
         kept.append(candidate)
