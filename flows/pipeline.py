@@ -124,7 +124,7 @@ class _PlainParameterFlow(Flow):
     """A flow whose parameters are strings, numbers, booleans and None, as ours are.
 
     Prefect sends a flow run's parameters to its API through FastAPI's ``jsonable_encoder``,
-    and importing FastAPI for it was 0.22 s of every run's start, on the critical path
+    and importing FastAPI for it was 0.12 s of every run's start, on the critical path
     (the workers wait for this process's first batch). Such values are JSON already;
     anything else still goes through Prefect's own encoding."""
 
