@@ -128,9 +128,9 @@ class PrefilterSettings:
 class PipelineSettings:
     # Articles per fetch/extract/load batch: each batch commits on its own, so a
     # crash loses at most one batch of work, and memory stays bounded (three batches'
-    # bodies at most, about 100 MB at 200). Each batch is three Prefect task runs, and
-    # against an API server a task run costs the server about 80 ms of CPU and the run
-    # about 20 ms: at 100 a batch, 2,000 pages spent 5-7 s of the two cores on them.
+    # bodies at most, about 100 MB at 200). Each batch is three Prefect task runs: at 100
+    # a batch, 2,000 pages spent 5-7 s more of two slower cores than at 200; at 300, no
+    # less time than at 200 on faster ones (benchmarks/throughput.py, README).
     batch_size: int = 200
 
 
