@@ -106,7 +106,6 @@ def run_in_processes(work: Callable[[T], R], items: list[T], workers: int) -> li
     every other item still gets its own result. Raises RuntimeError when worker
     processes cannot start at all (then no item is to blame).
     """
-    context = multiprocessing.get_context("spawn")
     shared = _SHARED.pool
     workers = shared.workers if shared is not None else workers
     size = max(1, math.ceil(len(items) / (workers * CHUNKS_PER_WORKER)))
@@ -127,7 +126,7 @@ def run_in_processes(work: Callable[[T], R], items: list[T], workers: int) -> li
     pool = None
     try:
         for index in retry:
-            pool = pool or _started_pool(context)
+            pool = pool or _started_pool()
             try:
                 results[index] = pool.submit(work, items[index]).result()
             except BrokenProcessPool as exc:  # this item killed the worker: a clean pool for the next one
@@ -296,7 +295,7 @@ def _lower_priority() -> None:
             pass
 
 
-def _started_pool(context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:
+def _started_pool() -> ProcessPoolExecutor:
     """A one-worker pool known to start: if even an empty call breaks it, no item is at fault."""
     pool = _executor(1)
     try:
