@@ -1,13 +1,18 @@
-"""Worker processes for a run: one pool of spawned interpreters that extraction, the
+"""Worker processes for a run: one pool of interpreters that extraction, the
 judge's features and the analysis all send their per-item work to.
 
 In: a function and a list of items (each picklable). Out: ``function(item)`` for
-every item, in input order, computed in spawned processes (the caller runs in
-Prefect's threads, where fork is unsafe). A run opens :func:`worker_pool` once, so
-each batch does not pay for starting interpreters; without one, work runs in a
-pool of its own (:func:`run_in_processes`) or inline (:func:`in_workers`). An item
-whose work raises, or kills its worker, gets the exception in place of its result;
-every other item keeps its own.
+every item, in input order, computed in worker processes. A run opens
+:func:`worker_pool` once, so each batch does not pay for starting interpreters;
+without one, work runs in a pool of its own (:func:`run_in_processes`) or inline
+(:func:`in_workers`). An item whose work raises, or kills its worker, gets the
+exception in place of its result; every other item keeps its own.
+
+Workers are never forked from the caller, which runs in Prefect's threads where fork
+is unsafe. Where the platform has one (POSIX), they are forked from multiprocessing's
+fork server: a fresh single-threaded interpreter that imports the run's modules
+(``worker_pool(preload=...)``) once, so each worker starts with them instead of
+importing them itself. Elsewhere each worker is a spawned interpreter.
 
 Work sent from inside :func:`worker_rank` goes out by rank, lowest first, then in the
 order it was sent: the pipeline ranks each batch by its number, so a batch's later
@@ -37,9 +42,8 @@ from typing import Any, TypeVar
 
 LOGGER = logging.getLogger(__name__)
 
-# Below this many items work runs in the calling process: starting a spawned worker
-# (a fresh interpreter importing trafilatura) costs about as much as extracting three
-# or four pages.
+# Below this many items work runs in the calling process: starting a worker (an
+# interpreter importing trafilatura) costs about as much as extracting three or four pages.
 INLINE_BELOW = 4
 # Chunks per worker: big enough to keep inter-process traffic low, small enough
 # that one slow page does not leave the other cores idle at the end of a batch.
@@ -53,7 +57,10 @@ CHUNKS_PER_WORKER = 4
 WORKER_NICENESS = 5
 
 # What a run's workers import before their first batch: the extraction stack, and the
-# feed and sitemap readers a first run's discovery hands them before that.
+# feed and sitemap readers a first run's discovery hands them before that. A run preloads
+# them (and what its report draws charts with) in the fork server: two workers importing
+# them for themselves spent 2 s of CPU, at the start of a run when the process that
+# feeds them is importing Prefect on the same two cores.
 EXTRACTION_MODULES = ("extractors.article", "extractors.features", "extractors.analysis", "extractors.listings")
 
 T = TypeVar("T")
@@ -98,7 +105,7 @@ def _attempt(work: Callable[[T], R], item: T) -> R | BaseException:
 
 
 def run_in_processes(work: Callable[[T], R], items: list[T], workers: int) -> list[R | BaseException]:
-    """``work(item)`` for every item in spawned processes, in input order.
+    """``work(item)`` for every item in worker processes, in input order.
 
     Items go out in chunks. When a chunk fails (its worker died, or ``work``
     raised), its items are run again one at a time in a single-worker pool, so
@@ -143,7 +150,7 @@ def run_in_processes(work: Callable[[T], R], items: list[T], workers: int) -> li
 
 @dataclass
 class _WorkerPool:
-    """Spawned workers kept for a whole run: each batch would otherwise pay for starting
+    """Workers kept for a whole run: each batch would otherwise pay for starting
     interpreters that import trafilatura (about a second of CPU each).
 
     Work waits here, by rank, and goes to the executor only as workers can take it: one
@@ -158,20 +165,35 @@ class _WorkerPool:
     started: bool = False  # work or a warm-up has been sent: the processes exist
     waiting: list[tuple[int, int, Callable[..., Any], tuple[Any, ...], Future[Any]]] = field(default_factory=list)
     running: int = 0
+    sending: bool = False  # a thread is handing work to the executor
     tickets: Iterator[int] = field(default_factory=itertools.count)
 
-    def submit(self, fn: Callable[..., R], *args: Any, rank: int | None = None) -> Future[R]:
-        """``fn(*args)`` on a worker once the work ranked before it has gone."""
+    def submit(self, fn: Callable[..., R], *args: Any, rank: int | None = None, send: bool = True) -> Future[R]:
+        """``fn(*args)`` on a worker once the work ranked before it has gone; ``send=False``:
+        queued only, for a later :meth:`send_soon` or submit to send."""
         future: Future[R] = Future()
         with self.lock:
             heapq.heappush(self.waiting, (_RANK.get() if rank is None else rank, next(self.tickets), fn, args, future))
-        self._send()
+        if send:
+            self._send()
         return future
 
+    def send_soon(self) -> None:
+        """Send what waits from a thread of its own. The first call to reach the executor
+        starts the worker processes, and with a fork server that waits for its imports
+        (a second or so): the caller goes on meanwhile, and calls of other threads are
+        queued behind it instead of waiting for it (one thread sends at a time)."""
+        threading.Thread(target=self._send, name="storywatch-workers-start", daemon=True).start()
+
     def _send(self) -> None:
+        with self.lock:
+            if self.sending:  # the thread sending now sends this work too
+                return
+            self.sending = True
         while True:
             with self.lock:
                 if self.running > self.workers or not self.waiting:
+                    self.sending = False
                     return
                 _, _, fn, args, future = heapq.heappop(self.waiting)
                 self.running += 1
@@ -227,11 +249,16 @@ _SHARED = _Shared()
 
 
 @contextmanager
-def worker_pool(workers: int | None = None) -> Iterator[None]:
+def worker_pool(workers: int | None = None, preload: tuple[str, ...] = ()) -> Iterator[None]:
     """Keep one pool of workers for all the work sent in the block (every batch's
     extraction, features and analysis), instead of one pool per batch. Inside a block
     that has one open already (the command line opens it for several runs), that one
-    serves, unless a number of workers is asked for."""
+    serves, unless a number of workers is asked for.
+
+    ``preload``: modules the fork server imports before it forks its first worker (see
+    the module's docstring); once it runs, or without one, the modules a worker needs it
+    imports itself (:func:`warm_workers` has it do so early)."""
+    _preload(preload)
     if _SHARED.pool is not None and workers is None:
         yield
         return
@@ -257,9 +284,12 @@ def warm_workers(*modules: str) -> None:
     shared = _SHARED.pool
     if shared is None:
         return
+    first = not shared.started
     shared.started = True
     for _ in range(shared.workers):
-        shared.submit(_import_all, modules, rank=_WARM_UP_RANK)
+        shared.submit(_import_all, modules, rank=_WARM_UP_RANK, send=not first)
+    if first:
+        shared.send_soon()
 
 
 def soon(work: Callable[..., R], *args: Any) -> Future[R] | None:
@@ -281,9 +311,26 @@ def _import_all(modules: tuple[str, ...]) -> None:
     gc.freeze()
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+_CONTEXT = _context()
+
+
+def _preload(modules: tuple[str, ...]) -> None:
+    """Have the fork server import ``modules`` when it starts; no effect once it has
+    (it serves the whole process), or where workers are spawned."""
+    if modules and _CONTEXT.get_start_method() == "forkserver":
+        # "__main__": the script that started this process, which each worker would
+        # otherwise import again (the command line's: 0.1 s each).
+        _CONTEXT.set_forkserver_preload(["__main__", *modules])
+
+
 def _executor(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_lower_priority)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_CONTEXT, initializer=_lower_priority)
 
 
 def _lower_priority() -> None:
@@ -303,7 +350,7 @@ def _started_pool() -> ProcessPoolExecutor:
     except BrokenProcessPool:
         pool.shutdown()
         raise RuntimeError(
-            "worker processes cannot start (spawn needs an importable __main__ module)"
+            "worker processes cannot start (each imports the __main__ module: it must be importable)"
         ) from None
     return pool
 

@@ -135,18 +135,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     db = args.db or default_db_path()
     with ExitStack() as stack:
         if _first_run_among(db, args.seeds):
-            # Such a run fetches every page it finds: its workers start now and import the
-            # extraction stack while this process imports Prefect (3 s on one core, the
-            # other idle), rather than after, while the first batch waits for them.
-            # They rank the seeds' key terms too (with wordfreq's word list loaded, 0.23 s the
-            # first time), which the run needs before discovery and this process then never
-            # loads, and import what the report's charts are drawn with, which they would
-            # otherwise do while the last batches wait for them.
+            # Such a run fetches every page it finds: its workers start now, with the
+            # extraction stack imported (once, by the fork server, where there is one),
+            # while this process imports Prefect (3 s on one core, the other idle), rather
+            # than after, while the first batch waits for them. They rank the seeds' key
+            # terms too (with wordfreq's word list loaded, 0.23 s the first time), which the
+            # run needs before discovery and this process then never loads, and have what
+            # the report's charts are drawn with imported, which they would otherwise do
+            # while the last batches wait for them.
             from extractors.terms import derive_soon
             from extractors.workers import EXTRACTION_MODULES, warm_workers, worker_pool
             from warehouse.chart_cache import CHART_MODULES
 
-            stack.enter_context(worker_pool())
+            stack.enter_context(worker_pool(preload=EXTRACTION_MODULES + CHART_MODULES))
             warm_workers(*EXTRACTION_MODULES)
             derive_soon(load_seed(path).text for path in args.seeds)
             warm_workers(*CHART_MODULES)  # after the terms: discovery waits for those

@@ -439,7 +439,7 @@ def monitor_seed(
     # Held open for the run: the short per-task connections share one instance (see
     # warehouse/db.py). The worker processes start once per run, not per batch, and serve
     # extraction, the judge's features and the analysis.
-    with held_open(db), worker_pool():
+    with held_open(db), worker_pool(preload=EXTRACTION_MODULES + CHART_MODULES):
         load.load_seed(db, seed)
         load.start_run(db, run_id, seed.seed_id)
         # A seed's first run has pages to fetch: its workers start, and import, while it
