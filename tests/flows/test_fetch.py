@@ -442,6 +442,15 @@ def test_tls_to_a_pinned_host_uses_the_host_name_for_sni_and_the_certificate(tmp
     assert sorted(server_names) == ["news.example", "other.example"]
 
 
+def test_plain_http_fetches_never_load_the_ca_bundle(server):
+    from flows.fetch import transport
+
+    transport._ssl_context_for.cache_clear()
+    result = fetch_one(server.url("/echo"))
+    assert result.outcome == "ok", result.reason
+    assert transport._ssl_context_for.cache_info().currsize == 0
+
+
 def test_a_kept_alive_connection_the_server_closed_is_not_reused():
     """The server answers keep-alive, then hangs up the idle connection; the next fetch opens a new one."""
     import socket
