@@ -38,7 +38,7 @@ from trafilatura import bare_extraction
 from trafilatura.utils import LANGID_FLAG, language_classifier
 
 from extractors.cleanup import clean_paragraphs, drop_lines, site_repeats
-from extractors.html_parse import parse_html
+from extractors.html_parse import drop_code, parse_html
 from extractors.json_ld import read_json_ld
 from extractors.page_meta import (
     PageTime,
@@ -207,7 +207,7 @@ def _extract(
 
 def _main_text(tree: HtmlElement, url: str, title: str | None, *, fast: bool) -> str:
     document = bare_extraction(
-        tree,
+        drop_code(tree),
         url=url,
         fast=fast,
         favor_precision=True,  # best F1 on the benchmark (see benchmarks/extraction.py)

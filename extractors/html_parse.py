@@ -29,7 +29,7 @@ from lxml.etree import ElementDefaultClassLookup
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HTMLParser, HtmlProcessingInstruction, fromstring
 from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, fromstring_bytes, is_dubious_html, load_html
 
-__all__ = ["parse_html", "xml_safe_utf8"]
+__all__ = ["drop_code", "parse_html", "xml_safe_utf8"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -86,3 +86,31 @@ def _repaired(text: str, beginning: str) -> str:
         if "<html" in line and line.endswith("/>"):
             return FAULTY_HTML.sub(r"\1>", text, count=1)
     return text
+
+
+def drop_code(tree: HtmlElement) -> HtmlElement:
+    """``tree`` without its scripts (but JSON-LD), stylesheets and inline SVG, keeping the
+    text that follows each; in place, once the page's metadata has been read from it.
+
+    trafilatura's cleaning removes the same elements the same way, but only after it has
+    copied the tree twice and searched it with its pruning XPaths: on a real news page
+    they are half the markup, and dropping them first saves 0.4 ms of the page's 12
+    (176 benchmark-corpus pages, eight alternating rounds; the same text on all 88
+    extraction-benchmark pages). JSON-LD stays: trafilatura reads it to recognise forum
+    threads and for an article body its fallbacks may use."""
+    for element in [e for e in tree.iter("script", "style", "svg") if not _json_ld(e)]:
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if element.tail:
+            previous = element.getprevious()
+            if previous is None:
+                parent.text = (parent.text or "") + element.tail
+            else:
+                previous.tail = (previous.tail or "") + element.tail
+        parent.remove(element)
+    return tree
+
+
+def _json_ld(element: HtmlElement) -> bool:
+    return element.tag == "script" and (element.get("type") or "").strip().lower() == "application/ld+json"

@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
-from extractors.html_parse import parse_html, xml_safe_utf8
+from extractors.html_parse import drop_code, parse_html, xml_safe_utf8
 
 BENCHMARK = Path(__file__).resolve().parents[1] / "fixtures" / "extraction-benchmark" / "html"
 PAGES = sorted(BENCHMARK.glob("*.html.gz"))
@@ -102,3 +102,27 @@ def test_form_controls_keep_the_element_methods_trafilatura_calls() -> None:
         assert isinstance(element, HtmlElement)
         element.text_content()
         list(element.iterancestors())
+
+
+def test_dropping_code_first_leaves_trafilatura_the_same_text_on_every_benchmark_page() -> None:
+    options = {"fast": True, "favor_precision": True, "include_tables": True, "with_metadata": False}
+    compared = 0
+    for path in PAGES:
+        text = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+        plain, dropped = parse_html(text), parse_html(text)
+        if plain is None:
+            continue
+        expected, got = bare_extraction(plain, **options), bare_extraction(drop_code(dropped), **options)
+        assert (got.text if got else None) == (expected.text if expected else None), path.name
+        compared += 1
+    assert compared == len(PAGES)
+
+
+def test_drop_code_keeps_json_ld_and_the_text_after_what_it_drops() -> None:
+    html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+            '<script>var x = 1;</script><style>p {}</style></head><body><p>one<script>track()</script> two'
+            '<svg><text>logo</text></svg> three</p><p><style>.a{}</style>four</p></body></html>')
+    tree = drop_code(parse_html(html, html.encode("utf-8")))
+    assert [e.get("type") for e in tree.iter("script")] == ["application/ld+json"]
+    assert not list(tree.iter("style", "svg"))
+    assert [p.text_content() for p in tree.iter("p")] == ["one two three", "four"]
