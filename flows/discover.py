@@ -22,16 +22,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
+from concurrent.futures import CancelledError, Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from urllib.parse import urlsplit
 
 from extractors.listings import Listing, read_listing
 from extractors.records import Candidate, DiscoveryProblem, FetchResult
 from extractors.search import gdelt_url, google_news_url, is_google_link, parse_gdelt, parse_google_news, title_key
 from extractors.settings import ARCHIVE_KINDS, SEARCH_KINDS, FetchSettings, SearchSettings, SourceSpec
+from extractors.sitemaps import SitemapPage
 from extractors.urls import canonicalize_url
-from extractors.workers import in_workers
+from extractors.workers import in_workers, soon
 from flows.fetch import FetchRequest, fetch_all
 from flows.warc import read_warc_candidates
 
@@ -91,18 +95,20 @@ async def discover_candidates_async(
         if not todo:
             break
         visited.update(url for url, _ in todo)
-        fetched = await fetch_all([_request(url, kind, validators or {}) for url, kind in todo], settings)
-        results.extend(fetched)
-        read = [(url, kind, result) for (url, kind), result in zip(todo, fetched, strict=True) if result.ok]
         # Reading 40 feeds of 50 items is most of a second of CPU. A first run's workers
-        # are started by now and idle until the first pages arrive: they read them, side
-        # by side. A rerun's are not started, and are not started for this.
-        pages = await asyncio.to_thread(
-            in_workers, read_listing,
-            [Listing(kind, result.body or b"", result.final_url or url, result.content_type)
-             for url, kind, result in read], started_only=True)
+        # are started by now and idle until the first pages arrive: they read each one as
+        # it arrives, while the rest are still being fetched. A rerun's are not started,
+        # and are not started for this: it reads what it fetched here, once all is in.
+        reading: dict[int, Future[SitemapPage]] = {}
+        fetched = await fetch_all([_request(url, kind, validators or {}) for url, kind in todo], settings,
+                                  on_result=partial(_read_soon, todo, reading))
+        results.extend(fetched)
+        read = [(index, url, kind, result) for index, ((url, kind), result) in enumerate(zip(todo, fetched,
+                                                                                          strict=True))
+                if result.ok]
+        pages = await _pages(read, reading)
         level = []
-        for (url, kind, _), page in zip(read, pages, strict=True):
+        for (_, url, kind, _), page in zip(read, pages, strict=True):
             if isinstance(page, BaseException):
                 problems.append(DiscoveryProblem(url, f"could not read the {kind}: {type(page).__name__}: {page}"))
                 continue
@@ -123,6 +129,44 @@ async def discover_candidates_async(
     candidates = _drop_unresolved_twins(candidates)
     return Discovery(tuple(candidates), tuple(results), tuple(problems),
                      query=search.query if searches and search is not None else None)
+
+
+def _read_soon(todo: Sequence[tuple[str, str]], reading: dict[int, Future[SitemapPage]], index: int,
+               result: FetchResult) -> None:
+    """Hand the listing just fetched to the run's started workers, if it has them."""
+    if result.ok and (future := soon(read_listing, _listing(todo[index], result))) is not None:
+        reading[index] = future
+
+
+def _listing(source: tuple[str, str], result: FetchResult) -> Listing:
+    url, kind = source
+    return Listing(kind, result.body or b"", result.final_url or url, result.content_type)
+
+
+async def _pages(read: list[tuple[int, str, str, FetchResult]],
+                 reading: Mapping[int, Future[SitemapPage]]) -> list[SitemapPage | BaseException]:
+    """Each fetched listing read: what the workers read as it arrived, the rest here (or on
+    the workers, item by item, if a worker died while reading: the item at fault is found)."""
+    pages: list[SitemapPage | BaseException] = [BrokenProcessPool()] * len(read)  # each replaced below
+    todo = []
+    for position, (index, *_) in enumerate(read):
+        future = reading.get(index)
+        if future is None:
+            todo.append(position)
+            continue
+        try:
+            pages[position] = await asyncio.wrap_future(future)
+        except (BrokenProcessPool, CancelledError):  # the pool broke under this read: read again below
+            todo.append(position)
+        except Exception as exc:
+            pages[position] = exc
+    if todo:
+        again = await asyncio.to_thread(
+            in_workers, read_listing, [_listing((read[p][1], read[p][2]), read[p][3]) for p in todo],
+            started_only=True)
+        for position, page in zip(todo, again, strict=True):
+            pages[position] = page
+    return pages
 
 
 def discover_candidates(

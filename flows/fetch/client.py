@@ -21,7 +21,7 @@ import logging
 import ssl
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -122,8 +122,12 @@ class _Run:
             await asyncio.sleep(start - now)
 
 
-async def fetch_all(requests: Sequence[FetchRequest], settings: FetchSettings) -> list[FetchResult]:
-    """Fetch every request concurrently; results in the order of ``requests``."""
+async def fetch_all(requests: Sequence[FetchRequest], settings: FetchSettings,
+                    on_result: Callable[[int, FetchResult], None] | None = None) -> list[FetchResult]:
+    """Fetch every request concurrently; results in the order of ``requests``.
+
+    ``on_result(index, result)``: called in the event loop as each request is done, so a
+    caller can start on a result while the others are still in flight."""
     if not requests:
         return []
     pins = parse_pins(settings.pinned_hosts)
@@ -147,7 +151,8 @@ async def fetch_all(requests: Sequence[FetchRequest], settings: FetchSettings) -
         ))
         run = _Run(client, settings, pins, asyncio.Semaphore(max(1, settings.max_connections)), recorder=recorder)
         async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(_fetch(run, request)) for request in requests]
+            tasks = [group.create_task(_fetch_and_tell(run, request, index, on_result))
+                     for index, request in enumerate(requests)]
     results = [task.result() for task in tasks]
     counts = Counter(result.outcome for result in results)
     logger.info("fetched %d URLs: %s", len(results), ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
@@ -157,6 +162,14 @@ async def fetch_all(requests: Sequence[FetchRequest], settings: FetchSettings) -
 def fetch_pages(requests: Sequence[FetchRequest], settings: FetchSettings) -> list[FetchResult]:
     """:func:`fetch_all` for synchronous callers (it runs its own event loop)."""
     return asyncio.run(fetch_all(requests, settings))
+
+
+async def _fetch_and_tell(run: _Run, request: FetchRequest, index: int,
+                          on_result: Callable[[int, FetchResult], None] | None) -> FetchResult:
+    result = await _fetch(run, request)
+    if on_result is not None:
+        on_result(index, result)
+    return result
 
 
 async def _fetch(run: _Run, request: FetchRequest) -> FetchResult:

@@ -442,6 +442,14 @@ def test_tls_to_a_pinned_host_uses_the_host_name_for_sni_and_the_certificate(tmp
     assert sorted(server_names) == ["news.example", "other.example"]
 
 
+def test_on_result_hears_of_each_fetch_as_it_finishes(server):
+    told: list[tuple[int, str]] = []
+    requests = [FetchRequest(server.url("/slow/0?delay=0.5"), "feed"), FetchRequest(server.url("/echo"), "feed")]
+    results = asyncio.run(flows.fetch.fetch_all(requests, FAST, on_result=lambda i, r: told.append((i, r.outcome))))
+    assert [r.outcome for r in results] == ["ok", "ok"]  # in the order asked
+    assert told == [(1, "ok"), (0, "ok")]  # in the order done
+
+
 def test_plain_http_fetches_never_load_the_ca_bundle(server):
     from flows.fetch import transport
 
