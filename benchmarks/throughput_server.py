@@ -11,8 +11,8 @@ what is measured, so it serves as cheaply as a web server does: one asyncio even
 (no thread per connection), only the request line and the one header it needs parsed,
 an ETag from size and modification time (as nginx makes it), and the body by
 sendfile(2), never read into Python. http.server's thread per connection and its
-email-package header parsing cost 1.0 s of CPU in a 2,000-page run; this loop costs 0.75 s,
-most of it the kernel sending 350 MB over loopback.
+email-package header parsing cost 1.0 s of CPU in a 2,000-page run; this loop costs 0.75 s
+(0.53 s user, 0.22 s system, which is mostly sending 350 MB over loopback).
 """
 
 from __future__ import annotations
