@@ -292,6 +292,12 @@ def warm_workers(*modules: str) -> None:
         shared.send_soon()
 
 
+def workers_started() -> bool:
+    """Whether the run has a pool whose workers were started (by a warm-up or by work)."""
+    shared = _SHARED.pool
+    return shared is not None and shared.started
+
+
 def soon(work: Callable[..., R], *args: Any) -> Future[R] | None:
     """``work(*args)`` on the run's workers, sent now, ahead of any other work, and not
     waited for; None when the run has no started workers (the caller does it itself)."""

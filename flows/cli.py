@@ -159,8 +159,11 @@ def _first_run_among(db: Path, seeds: Sequence[Path]) -> bool:
     early: when the warehouse cannot be read here, the run itself will say why."""
     from warehouse.load import seed_article_ids
 
+    if not db.exists():
+        return True
     try:
-        return any(not seed_article_ids(db, load_seed(path).seed_id) for path in seeds)
+        # Read-only: a hint needs no migration, and the run opens the file for writing itself.
+        return any(not seed_article_ids(db, load_seed(path).seed_id, read_only=True) for path in seeds)
     except (SeedError, WarehouseError, duckdb.Error, OSError):
         return False
 

@@ -29,7 +29,6 @@ from prefect.context import SettingsContext, get_settings_context
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
-from extractors.analysis import SeedReading, TextAnalysis, analyse_story, read_articles, read_seed
 from extractors.features import ArticleFeatures, SeedProfile, features_of
 from extractors.judge import copy_rule, dedupe_scheme, judge_coverage, profile_for, related
 from extractors.plan import plan_fetches, skipped_results
@@ -46,7 +45,7 @@ from extractors.seed import load_seed
 from extractors.settings import SEARCH_KINDS, FetchSettings, JudgeSettings, MonitorSettings, load_settings
 from extractors.terms import KeyTerm
 from extractors.window import dedupe_candidates, filter_window, window_bounds
-from extractors.workers import EXTRACTION_MODULES, soon, warm_workers, worker_pool, worker_rank
+from extractors.workers import EXTRACTION_MODULES, soon, warm_workers, worker_pool, worker_rank, workers_started
 from flows import progress
 from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
@@ -57,7 +56,8 @@ from warehouse.chart_cache import CHART_MODULES
 from warehouse.db import held_open
 from warehouse.report import build_report, render, story_lines, summary_markdown
 
-if TYPE_CHECKING:  # imported by the extract task itself (see there)
+if TYPE_CHECKING:  # imported where used (see the extract task): a rerun with nothing new needs neither
+    from extractors.analysis import SeedReading, TextAnalysis
     from extractors.article import PageInput
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -234,6 +234,7 @@ def extract_batch_task(candidates: list[Candidate], results: list[FetchResult], 
 
 def _extract_batch(pages: list[PageInput], profile: SeedProfile, seed_reading: SeedReading,
                    settings: JudgeSettings) -> Extracted:
+    from extractors.analysis import TextAnalysis, read_articles
     from extractors.article import extract_articles
 
     outcomes = extract_articles(pages)
@@ -297,6 +298,8 @@ def analyse_task(db: Path, seed: Seed, run_id: str, seed_reading: SeedReading | 
                  readings: Mapping[tuple[str, str], TextAnalysis]) -> analysis_store.AnalysisCounts:
     """Events, quotes and claim verdicts for the seed and every article judged related to it;
     ``seed_reading`` and ``readings``: the seed and the articles the batches read already."""
+    from extractors.analysis import analyse_story
+
     articles = load.seed_articles(db, seed.seed_id, among=analysis_store.related_article_ids(db, seed.seed_id))
     corrections = analysis_store.actor_corrections(db)
     analysis = analyse_story(seed, articles, corrections, story=seed_reading, done=readings)
@@ -392,7 +395,19 @@ def _seed_reading(reading: Future[SeedReading] | None, seed: Seed, corrections: 
             return reading.result()
         except Exception:  # a worker died: read it here
             pass
+    from extractors.analysis import read_seed
+
     return read_seed(seed, corrections)
+
+
+def _read_seed_soon(seed: Seed, corrections: Mapping[str, str]) -> Future[SeedReading] | None:
+    """The seed read on the run's workers, if they are started (a first run's are)."""
+    if not workers_started():
+        return None
+    # Imported here: the analysis stack (claims, events, actors) is 50 ms of a rerun's start.
+    from extractors.analysis import read_seed
+
+    return soon(read_seed, seed, corrections)
 
 
 # Bumped when the judge or analyse stage changes what it writes, so old fingerprints miss.
@@ -465,7 +480,7 @@ def monitor_seed(
                 progress.stage(f"{seed.seed_id}: discover")
                 # The seed is read on the workers while discovery runs (a first run's are started).
                 corrections = analysis_store.actor_corrections(db)
-                reading = soon(read_seed, seed, corrections)
+                reading = _read_seed_soon(seed, corrections)
                 discovery = discover_task(settings, seed, load.source_validators(db),
                                           term_cache.seed_terms(db, seed.text))
                 load.load_attempts(db, run_id, discovery.source_results, discovery.problems)

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from extractors.analysis import StoryAnalysis
 from warehouse import queries
 from warehouse.db import connect
 from warehouse.staging import TIMESTAMP as _TS
 from warehouse.staging import now, stage, transaction, write
+
+if TYPE_CHECKING:
+    from extractors.analysis import StoryAnalysis
 
 EVENT_SCHEMA = pa.schema([
     ("seed_id", pa.string()), ("article_id", pa.string()), ("event_date", pa.date32()), ("actor", pa.string()),
