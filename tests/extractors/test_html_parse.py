@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,15 +27,20 @@ def _same_tree(text: str, utf8: bytes | None) -> None:
     assert etree.tostring(got, encoding="unicode") == etree.tostring(expected, encoding="unicode")
 
 
-def test_the_benchmark_pages_parse_as_load_html_parses_them() -> None:
-    assert len(PAGES) > 80
-    fast = 0
+def _utf8_pages() -> Iterator[tuple[str, bytes, str]]:
+    """(name, body, text) of each benchmark page whose body is UTF-8."""
     for path in PAGES:
         body = gzip.decompress(path.read_bytes())
         try:
-            text = body.decode("utf-8")
+            yield path.name, body, body.decode("utf-8")
         except UnicodeDecodeError:
             continue
+
+
+def test_the_benchmark_pages_parse_as_load_html_parses_them() -> None:
+    assert len(PAGES) > 80
+    fast = 0
+    for _, body, text in _utf8_pages():
         fast += xml_safe_utf8(body)
         _same_tree(text, body)
     assert fast > 60  # most real pages take the path without the scan
@@ -76,21 +82,20 @@ def test_trafilatura_extracts_the_same_text_from_our_trees_as_from_load_html_tre
     # classes); trafilatura must not notice. It prunes the tree it is given, so each
     # side gets its own.
     compared = 0
-    for path in PAGES:
-        body = gzip.decompress(path.read_bytes())
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
+    for name, body, text in _utf8_pages():
         ours, theirs = parse_html(text, body), load_html(text)
         if ours is None or theirs is None:
             continue
-        options = {"fast": True, "favor_precision": True, "include_tables": True, "with_metadata": False}
-        expected = bare_extraction(theirs, **options)
-        got = bare_extraction(ours, **options)
-        assert (got.text if got else None) == (expected.text if expected else None), path.name
+        _same_extraction(ours, theirs, name)
         compared += 1
     assert compared > 60
+
+
+def _same_extraction(got_from: HtmlElement, expected_from: HtmlElement, name: str) -> None:
+    """trafilatura's text from both trees (as storywatch asks for it) is the same."""
+    options = {"fast": True, "favor_precision": True, "include_tables": True, "with_metadata": False}
+    got, expected = bare_extraction(got_from, **options), bare_extraction(expected_from, **options)
+    assert (got.text if got else None) == (expected.text if expected else None), name
 
 
 def test_form_controls_keep_the_element_methods_trafilatura_calls() -> None:
@@ -105,15 +110,13 @@ def test_form_controls_keep_the_element_methods_trafilatura_calls() -> None:
 
 
 def test_dropping_code_first_leaves_trafilatura_the_same_text_on_every_benchmark_page() -> None:
-    options = {"fast": True, "favor_precision": True, "include_tables": True, "with_metadata": False}
     compared = 0
     for path in PAGES:
         text = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
         plain, dropped = parse_html(text), parse_html(text)
         if plain is None:
             continue
-        expected, got = bare_extraction(plain, **options), bare_extraction(drop_code(dropped), **options)
-        assert (got.text if got else None) == (expected.text if expected else None), path.name
+        _same_extraction(drop_code(dropped), plain, path.name)
         compared += 1
     assert compared == len(PAGES)
 
