@@ -28,6 +28,7 @@ import numpy as np
 from lxml.etree import ElementDefaultClassLookup
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HTMLParser, HtmlProcessingInstruction, fromstring
 from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, fromstring_bytes, is_dubious_html, load_html
+from trafilatura.xml import delete_element
 
 __all__ = ["drop_code", "parse_html", "xml_safe_utf8"]
 
@@ -99,16 +100,7 @@ def drop_code(tree: HtmlElement) -> HtmlElement:
     extraction-benchmark pages). JSON-LD stays: trafilatura reads it to recognise forum
     threads and for an article body its fallbacks may use."""
     for element in [e for e in tree.iter("script", "style", "svg") if not _json_ld(e)]:
-        parent = element.getparent()
-        if parent is None:
-            continue
-        if element.tail:
-            previous = element.getprevious()
-            if previous is None:
-                parent.text = (parent.text or "") + element.tail
-            else:
-                previous.tail = (previous.tail or "") + element.tail
-        parent.remove(element)
+        delete_element(element)  # trafilatura's own removal: the tail joins what precedes it
     return tree
 
 
