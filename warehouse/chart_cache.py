@@ -24,8 +24,9 @@ ChartKind = Literal["coverage", "events"]
 CHART_VERSION = "2026-11-29"
 # Charts kept: a few seeds' reports in both formats.
 KEPT_CHARTS = 64
-# What a worker imports to draw (matplotlib, 0.5 s of CPU): a run that will draw has its
-# workers import it while they would otherwise wait (warm_workers).
+# What a worker imports to draw (matplotlib, 0.5 s of CPU): a run that will draw has the
+# fork server preload it with the extraction stack (worker_pool(preload=...)), or, where
+# workers are spawned, has them import it while they would otherwise wait (warm_workers).
 CHART_MODULES = ("warehouse.report_charts",)
 
 
