@@ -53,6 +53,7 @@ from extractors.page_meta import (
     read_site_name,
     read_title,
 )
+from extractors.prune_paths import accelerated
 from extractors.records import Article, ExtractionFailure
 from extractors.urls import article_identity, url_host
 from extractors.workers import INLINE_BELOW, pool_workers, run_in_processes
@@ -206,16 +207,17 @@ def _extract(
 
 
 def _main_text(tree: HtmlElement, url: str, title: str | None, *, fast: bool) -> str:
-    document = bare_extraction(
-        drop_code(tree),
-        url=url,
-        fast=fast,
-        favor_precision=True,  # best F1 on the benchmark (see benchmarks/extraction.py)
-        include_comments=False,
-        include_tables=True,  # tables of results and figures are often the story
-        deduplicate=False,  # trafilatura's dedup cache is process-wide: results would depend on batch order
-        with_metadata=False,  # read from the markup by page_meta instead, at a fraction of the cost
-    )
+    with accelerated():  # trafilatura's pruning XPaths answered in Python (extractors/prune_paths.py)
+        document = bare_extraction(
+            drop_code(tree),
+            url=url,
+            fast=fast,
+            favor_precision=True,  # best F1 on the benchmark (see benchmarks/extraction.py)
+            include_comments=False,
+            include_tables=True,  # tables of results and figures are often the story
+            deduplicate=False,  # trafilatura's dedup cache is process-wide: results would depend on batch order
+            with_metadata=False,  # read from the markup by page_meta instead, at a fraction of the cost
+        )
     return "\n\n".join(clean_paragraphs(_lines(document.text or ""), title)) if document is not None else ""
 
 
