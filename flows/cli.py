@@ -21,7 +21,7 @@ import duckdb
 
 from extractors.seed import SeedError, load_seed
 from extractors.settings import SettingsError, load_settings
-from warehouse.db import WarehouseError, connect, default_db_path
+from warehouse.db import WarehouseError, connect, default_db_path, held_open
 from warehouse.report import ReportError, build_report, render
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
@@ -176,14 +176,19 @@ def _run_seeds(args: argparse.Namespace, db: Path, record: str | None, replay: s
     # nothing, and would freeze whatever garbage the process holds (tests call main often).
     with _collector_paused() if "flows.pipeline" not in sys.modules else nullcontext():
         from flows import progress
-        from flows.pipeline import foreground_settings, monitor_seed
+        from flows.pipeline import begin_discovery, foreground_settings, monitor_seed
 
     status = EXIT_OK
     for seed_path in args.seeds:
         try:
             # Bars only for a person at a terminal; logs and pipes get the summary alone.
-            with (foreground_settings(),
+            # The warehouse is held open from here: one instance serves the discovery's
+            # reads and the run (opening the file costs 25-40 ms each time).
+            with (held_open(db), foreground_settings(),
                   progress.reporting(progress.Bars()) if sys.stderr.isatty() else nullcontext()):
+                if record is None and replay is None:
+                    # Its feed fetches overlap the flow run's creation (see begin_discovery).
+                    begin_discovery(seed_path, db, args.allow_private_network)
                 summary = monitor_seed(str(seed_path), str(db), args.allow_private_network, str(args.report_dir),
                                        record=record, replay=replay)
         except Exception as exc:  # the run crashed: say why in one line, go on with the next seed

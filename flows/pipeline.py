@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import threading
 import time
 import uuid
 from collections import Counter, deque
@@ -162,20 +163,80 @@ def batches(items: Sequence[Candidate], size: int) -> Iterator[list[Candidate]]:
     yield list(last)
 
 
-@task(name="discover", **_TASK)
-def discover_task(
-    settings: MonitorSettings, seed: Seed, validators: dict[str, tuple[str | None, str | None]] | None = None,
-    terms: list[KeyTerm] | None = None,
-) -> Discovery:
-    # The query is derived on every run, search sources or not, so the report can show
-    # what a search would ask for this seed (``terms``: the seed's key terms, if known).
+def discover(settings: MonitorSettings, seed: Seed, validators: dict[str, tuple[str | None, str | None]] | None,
+             terms: list[KeyTerm] | None) -> Discovery:
+    """Every candidate of the seed's sources. The query is derived on every run, search
+    sources or not, so the report can show what a search would ask for this seed
+    (``terms``: the seed's key terms, if known)."""
     query = build_query(seed.text, settings.search.query or None, terms)
     search = None
     if any(s.kind in SEARCH_KINDS for s in settings.sources):
         start, end = window_bounds(seed.seed_date, settings.window)
         search = SearchContext(query=query, window_start=start, window_end=end, settings=settings.search)
-        get_run_logger().info("search query: %s", query)
-    discovery = replace(discover_candidates(settings.sources, settings.fetch, search, validators), query=query)
+    return replace(discover_candidates(settings.sources, settings.fetch, search, validators), query=query)
+
+
+class _Begun:
+    """Discoveries the command line began before their flow run, each with the inputs it
+    was begun from; the discover task takes one only when its own inputs are the same."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._begun: list[tuple[tuple[Any, ...], Future[Discovery]]] = []
+
+    def begin(self, inputs: tuple[Any, ...]) -> None:
+        future: Future[Discovery] = Future()
+
+        def work() -> None:
+            try:
+                future.set_result(discover(*inputs))
+            except BaseException as exc:  # handed to the task, which then discovers itself
+                future.set_exception(exc)
+
+        with self._lock:
+            self._begun.append((inputs, future))
+        threading.Thread(target=work, name="storywatch-discover-ahead", daemon=True).start()
+
+    def take(self, inputs: tuple[Any, ...]) -> Discovery | None:
+        with self._lock:
+            found = next((i for i, (begun, _) in enumerate(self._begun) if begun == inputs), None)
+            if found is None:
+                return None
+            _, future = self._begun.pop(found)
+        try:
+            return future.result()
+        except Exception as exc:
+            get_run_logger().warning("discovery begun ahead failed (%s: %s); discovering again",
+                                     type(exc).__name__, exc)
+            return None
+
+
+_BEGUN = _Begun()
+
+
+def begin_discovery(seed_path: Path, db: Path, allow_private_network: bool) -> None:
+    """Begin, on a thread, the discovery :func:`monitor_seed` of ``seed_path`` would start
+    with, so that its feed fetches overlap the flow run's creation (round trips to the
+    Prefect API) and its first warehouse writes instead of following them; its discover
+    task then takes the result. Nothing is begun for a seed whose run serves the offline
+    sample (the run starts that server itself) or records or replays a WARC (see the
+    command line): those discover in the task, as does any run whose inputs differ by
+    then (a discovery begun and not taken has cost only its fetches)."""
+    seed = load_seed(seed_path)
+    settings = load_settings(seed_toml(seed_path)).with_private_network(allow_private_network)
+    if settings.offline_sample is not None:
+        return
+    _BEGUN.begin((settings, seed, load.source_validators(db), term_cache.seed_terms(db, seed.text)))
+
+
+@task(name="discover", **_TASK)
+def discover_task(
+    settings: MonitorSettings, seed: Seed, validators: dict[str, tuple[str | None, str | None]] | None = None,
+    terms: list[KeyTerm] | None = None,
+) -> Discovery:
+    discovery = _BEGUN.take((settings, seed, validators, terms)) or discover(settings, seed, validators, terms)
+    if any(s.kind in SEARCH_KINDS for s in settings.sources):
+        get_run_logger().info("search query: %s", discovery.query)
     get_run_logger().info(
         "discovered %d candidates from %d sources", len(discovery.candidates), len(settings.sources)
     )
