@@ -27,6 +27,7 @@ import duckdb
 DEFAULT_DB_PATH = Path("storywatch.duckdb")
 DB_ENV_VAR = "STORYWATCH_DB"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
+_SESSION = "SET TimeZone = 'UTC'"  # every connection's session
 
 
 class WarehouseError(RuntimeError):
@@ -70,12 +71,24 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
     except duckdb.Error as exc:
         raise WarehouseError(f"{path}: cannot open warehouse ({exc})") from None
     try:
-        con.execute("SET TimeZone = 'UTC'")
+        con.execute(_SESSION)
         if not read_only and key not in _Held.paths:
             migrate(con)
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def cursor(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Another connection to ``con``'s database, set up as :func:`connect` sets up its
+    own, for a thread of its own (a DuckDB connection serves one query at a time)."""
+    other = con.cursor()
+    try:
+        other.execute(_SESSION)
+        yield other
+    finally:
+        other.close()
 
 
 @contextmanager
