@@ -134,7 +134,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     record, replay = _archive_paths(args.record, args.replay)
     db = args.db or default_db_path()
     with ExitStack() as stack:
-        if _first_run_among(db, args.seeds):
+        fresh = not db.exists()
+        try:
+            # Held for the whole command: the first-run hint and every seed's run share one
+            # instance of the warehouse (each opening of the file costs 25-40 ms).
+            stack.enter_context(held_open(db))
+        except WarehouseError:
+            pass  # each seed's run says why it cannot open it
+        if fresh or _first_run_among(db, args.seeds):
             # Such a run fetches every page it finds: its workers start now, with the
             # extraction stack imported (once, by the fork server, where there is one),
             # while this process imports Prefect (3 s on one core, the other idle), rather
@@ -182,9 +189,7 @@ def _run_seeds(args: argparse.Namespace, db: Path, record: str | None, replay: s
     for seed_path in args.seeds:
         try:
             # Bars only for a person at a terminal; logs and pipes get the summary alone.
-            # The warehouse is held open from here: one instance serves the discovery's
-            # reads and the run (opening the file costs 25-40 ms each time).
-            with (held_open(db), foreground_settings(),
+            with (foreground_settings(),
                   progress.reporting(progress.Bars()) if sys.stderr.isatty() else nullcontext()):
                 if record is None and replay is None:
                     # Its feed fetches overlap the flow run's creation (see begin_discovery).

@@ -198,11 +198,15 @@ class _Begun:
         threading.Thread(target=work, name="storywatch-discover-ahead", daemon=True).start()
 
     def take(self, inputs: tuple[Any, ...]) -> Discovery | None:
+        """The discovery begun from ``inputs``, if one was; any other begun for the same seed
+        is dropped, as no run will take it now."""
+        seed_id = inputs[1].seed_id
         with self._lock:
-            found = next((i for i, (begun, _) in enumerate(self._begun) if begun == inputs), None)
-            if found is None:
-                return None
-            _, future = self._begun.pop(found)
+            same_seed = [(begun, future) for begun, future in self._begun if begun[1].seed_id == seed_id]
+            self._begun = [entry for entry in self._begun if entry[0][1].seed_id != seed_id]
+        future = next((f for begun, f in same_seed if begun == inputs), None)
+        if future is None:
+            return None
         try:
             return future.result()
         except Exception as exc:

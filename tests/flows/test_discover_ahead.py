@@ -29,6 +29,7 @@ def test_the_run_takes_the_discovery_begun_ahead_and_fetches_each_feed_once(pref
 
 
 def test_a_discovery_begun_from_other_inputs_is_not_taken(prefect_harness, loopback_seed, newsroom, tmp_path):
+    from flows import pipeline
     from flows.pipeline import begin_discovery, monitor_seed
 
     db = tmp_path / "w.duckdb"
@@ -37,6 +38,7 @@ def test_a_discovery_begun_from_other_inputs_is_not_taken(prefect_harness, loopb
         begin_discovery(loopback_seed, db, allow_private_network=False)
         summary = monitor_seed(str(loopback_seed), str(db), allow_private_network=True, report_dir=None)
     assert summary.discovered > 0 and summary.loaded > 0
+    assert not pipeline._BEGUN._begun  # the one no run took is dropped, not kept for the process's life
 
 
 def test_a_failed_discovery_ahead_leaves_the_task_to_discover(prefect_harness, loopback_seed, newsroom, tmp_path,
