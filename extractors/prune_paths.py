@@ -194,8 +194,12 @@ def _content(e: etree._Element) -> bool:
 
 def _first_match(tags: tuple[str, ...], keep: Callable[[etree._Element], bool]) -> Select:
     """``(.//*[self::tag or ...][keep])[1]``: the first match in the document."""
-    return lambda tree: [e for e in (next((e for e in tree.iterdescendants(*tags) if keep(e)), None),)
-                         if e is not None]
+
+    def select(tree: etree._Element) -> list[etree._Element]:
+        first = next((e for e in tree.iterdescendants(*tags) if keep(e)), None)
+        return [] if first is None else [first]
+
+    return select
 
 
 _RULES: dict[str, Select] = {

@@ -85,7 +85,9 @@ def resolve_seed_id(con: duckdb.DuckDBPyConnection, seed: str) -> str:
     raise ReportError(f"seed {seed!r} is not in the warehouse (run 'storywatch run' on it first)")
 
 
-# The report's sections that need only the seed id, each a query of warehouse/sql/report.
+# The report's sections that need only the seed id, each a query of warehouse/sql/report,
+# and how many are read at once.
+_SECTION_THREADS = 3
 _SECTIONS = {"status_counts": "status_counts", "outlets": "outlets", "coverage": "coverage", "copies": "copies",
              "timeline": "timeline", "claims": "claims_matrix", "additions": "additions",
              "quotes": "quotes_by_speaker", "events": "events_timeline"}
@@ -112,9 +114,6 @@ def build_report(db: Path, seed: str) -> Report:
                 summary=summary[0] if summary else {},
                 **{key: future.result() for key, future in sections.items()},
             )
-
-
-_SECTION_THREADS = 3
 
 
 def _section_rows(con: duckdb.DuckDBPyConnection, name: str, seed_id: str) -> list[dict[str, Any]]:
