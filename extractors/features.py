@@ -22,7 +22,7 @@ import numpy as np
 
 from extractors.dedupe import Scheme, Signature, minhash, shingle_sets, token_shingle_sets
 from extractors.records import Article, Seed
-from extractors.terms import KeyTerm, fold, key_terms, present_terms, tokens
+from extractors.terms import KeyTerm, fold, key_terms, present_terms, relevance, tokens
 from extractors.workers import in_workers
 
 
@@ -63,16 +63,6 @@ class ArticleFeatures:
 def seed_profile(seed: Seed, scheme: Scheme) -> SeedProfile:
     return SeedProfile(seed_id=seed.seed_id, terms=tuple(key_terms(seed.text)),
                        shingles=shingle_sets([seed.text], scheme.shingle_words)[0], scheme=scheme)
-
-
-def relevance(terms: Sequence[KeyTerm], found: set[str] | frozenset[str],
-              keys: Sequence[str] | None = None) -> float:
-    """The weighted share of ``terms`` found; ``keys``: their match keys, when made already."""
-    total = sum(t.weight for t in terms)
-    if total == 0:
-        return 0.0
-    keys = [t.match_key for t in terms] if keys is None else keys
-    return sum(t.weight for t, key in zip(terms, keys, strict=True) if key in found) / total
 
 
 def _term_candidates(words: list[str], first_words: frozenset[str]) -> list[str]:

@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from extractors.features import relevance
 from extractors.records import Candidate
 from extractors.settings import PrefilterSettings
-from extractors.terms import KeyTerm, key_terms, term_set, tokens
+from extractors.terms import KeyTerm, key_terms, relevance, term_set, tokens
 
 # Headlines name the story's side players (Macron, Li Hui, Kyiv) more than its
 # leads, so entries are scored against a wider list of the seed's terms than the

@@ -122,6 +122,16 @@ def present_terms(words: Sequence[str], wanted: Iterable[str]) -> set[str]:
     return found
 
 
+def relevance(terms: Sequence[KeyTerm], found: set[str] | frozenset[str],
+              keys: Sequence[str] | None = None) -> float:
+    """The weighted share of ``terms`` found; ``keys``: their match keys, when made already."""
+    total = sum(t.weight for t in terms)
+    if total == 0:
+        return 0.0
+    keys = [t.match_key for t in terms] if keys is None else keys
+    return sum(t.weight for t, key in zip(terms, keys, strict=True) if key in found) / total
+
+
 def key_terms(text: str, limit: int = KEY_TERMS) -> list[KeyTerm]:
     """The seed's most telling terms, heaviest first."""
     return list(_ranking(text)[:limit])
