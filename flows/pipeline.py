@@ -30,8 +30,6 @@ from prefect.context import SettingsContext, get_settings_context
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
-from extractors.features import ArticleFeatures, SeedProfile, features_of
-from extractors.judge import copy_rule, dedupe_scheme, judge_coverage, profile_for, related
 from extractors.plan import plan_fetches, skipped_results
 from extractors.records import (
     Article,
@@ -52,14 +50,15 @@ from flows.discover import Discovery, SearchContext, discover_candidates
 from flows.fetch import FetchRequest, fetch_pages
 from flows.robots import RobotsVerdict, crawl_delays, read_robots, robots_refusals
 from flows.sample_server import sample_hosts, serve_sample
-from warehouse import analysis_store, dedupe_store, load, term_cache
+from warehouse import analysis_store, load, term_cache
 from warehouse.chart_cache import CHART_MODULES
 from warehouse.db import held_open
 from warehouse.report import build_report, render, story_lines, summary_markdown
 
-if TYPE_CHECKING:  # imported where used (see the extract task): a rerun with nothing new needs neither
+if TYPE_CHECKING:  # imported where used (see the extract task): a rerun with nothing new needs none
     from extractors.analysis import SeedReading, TextAnalysis
     from extractors.article import PageInput
+    from extractors.features import ArticleFeatures, SeedProfile
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
@@ -301,6 +300,8 @@ def _extract_batch(pages: list[PageInput], profile: SeedProfile, seed_reading: S
                    settings: JudgeSettings) -> Extracted:
     from extractors.analysis import TextAnalysis, read_articles
     from extractors.article import extract_articles
+    from extractors.features import features_of
+    from extractors.judge import related
 
     outcomes = extract_articles(pages)
     articles = [x for x in outcomes if isinstance(x, Article)]
@@ -321,6 +322,9 @@ def load_batch_task(
     db: Path, seed_id: str, run_id: str, candidates: list[Candidate], results: list[FetchResult],
     extracted: Extracted, settings: JudgeSettings,
 ) -> load.BatchCounts:
+    from extractors.judge import copy_rule, dedupe_scheme
+    from warehouse import dedupe_store
+
     articles = [x for x in extracted.outcomes if isinstance(x, Article)]
     failures = [x for x in extracted.outcomes if isinstance(x, ExtractionFailure)]
     counts = load.load_batch(db, seed_id, run_id, candidates, results, articles, failures)
@@ -336,6 +340,10 @@ def judge_task(db: Path, seed: Seed, settings: JudgeSettings, run_id: str,
     """Index the seed's articles not yet in the copy index (the batches indexed their own),
     then judge all of them against the stored clusters (global across seeds, stable ids);
     ``features`` are those the batches computed."""
+    # Imported here, as the judge stack (numpy included) is needed only when there is judging to do.
+    from extractors.judge import copy_rule, dedupe_scheme, judge_coverage
+    from warehouse import dedupe_store
+
     scheme = dedupe_scheme(settings)
     # Texts are read only for the articles there is work on: those the copy index lacks, and
     # those without features from this run's batches (a seed judged again, say). Reading
@@ -406,6 +414,8 @@ def fetch_extract_load(db: Path, seed: Seed, run_id: str, new: Sequence[Candidat
         # object frozen before (the command line freezes what its imports made), and the
         # next full collection walks them all (0.2 s of a rerun's body).
         return totals, judged
+    from extractors.judge import profile_for
+
     seed_id, profile = seed.seed_id, profile_for(seed, settings.judge)
     todo = list(batches(new, settings.pipeline.batch_size))
     # Three stages overlap: while batch k is loaded here, batches k+1 and k+2 are

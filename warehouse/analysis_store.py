@@ -14,43 +14,40 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyarrow as pa
-
 from warehouse import queries
 from warehouse.db import connect
-from warehouse.staging import TIMESTAMP as _TS
-from warehouse.staging import now, stage, transaction, write
+from warehouse.staging import now, schema, stage, transaction, write
 
 if TYPE_CHECKING:
     from extractors.analysis import StoryAnalysis
 
-EVENT_SCHEMA = pa.schema([
-    ("seed_id", pa.string()), ("article_id", pa.string()), ("event_date", pa.date32()), ("actor", pa.string()),
-    ("event_type", pa.string()), ("mode", pa.string()), ("target", pa.string()), ("location", pa.string()),
-    ("sentence", pa.string()), ("in_seed", pa.bool_()), ("run_id", pa.string()), ("date_basis", pa.string()),
-    ("trigger", pa.string()),
-])
-QUOTE_SCHEMA = pa.schema([
-    ("seed_id", pa.string()), ("article_id", pa.string()), ("speaker", pa.string()), ("quote", pa.string()),
-    ("in_seed", pa.bool_()), ("run_id", pa.string()),
-])
-CLAIM_SCHEMA = pa.schema([
-    ("seed_id", pa.string()), ("claim_id", pa.string()), ("claim", pa.string()), ("article_id", pa.string()),
-    ("verdict", pa.string()), ("evidence", pa.string()), ("run_id", pa.string()),
-])
-SEED_CLAIM_SCHEMA = pa.schema([
-    ("seed_id", pa.string()), ("claim_id", pa.string()), ("kind", pa.string()), ("claim", pa.string()),
-    ("sentence", pa.string()), ("run_id", pa.string()),
-])
-ADDITION_SCHEMA = pa.schema([
-    ("seed_id", pa.string()), ("article_id", pa.string()), ("actor", pa.string()), ("event_type", pa.string()),
-    ("mode", pa.string()), ("target", pa.string()), ("event_date", pa.date32()), ("sentence", pa.string()),
-    ("run_id", pa.string()),
-])
-ALIAS_SCHEMA = pa.schema([
-    ("alias", pa.string()), ("canonical", pa.string()), ("kind", pa.string()), ("source", pa.string()),
-    ("updated_at", _TS),
-])
+EVENT_SCHEMA = schema(
+    ("seed_id", "VARCHAR"), ("article_id", "VARCHAR"), ("event_date", "DATE"), ("actor", "VARCHAR"),
+    ("event_type", "VARCHAR"), ("mode", "VARCHAR"), ("target", "VARCHAR"), ("location", "VARCHAR"),
+    ("sentence", "VARCHAR"), ("in_seed", "BOOLEAN"), ("run_id", "VARCHAR"), ("date_basis", "VARCHAR"),
+    ("trigger", "VARCHAR"),
+)
+QUOTE_SCHEMA = schema(
+    ("seed_id", "VARCHAR"), ("article_id", "VARCHAR"), ("speaker", "VARCHAR"), ("quote", "VARCHAR"),
+    ("in_seed", "BOOLEAN"), ("run_id", "VARCHAR"),
+)
+CLAIM_SCHEMA = schema(
+    ("seed_id", "VARCHAR"), ("claim_id", "VARCHAR"), ("claim", "VARCHAR"), ("article_id", "VARCHAR"),
+    ("verdict", "VARCHAR"), ("evidence", "VARCHAR"), ("run_id", "VARCHAR"),
+)
+SEED_CLAIM_SCHEMA = schema(
+    ("seed_id", "VARCHAR"), ("claim_id", "VARCHAR"), ("kind", "VARCHAR"), ("claim", "VARCHAR"),
+    ("sentence", "VARCHAR"), ("run_id", "VARCHAR"),
+)
+ADDITION_SCHEMA = schema(
+    ("seed_id", "VARCHAR"), ("article_id", "VARCHAR"), ("actor", "VARCHAR"), ("event_type", "VARCHAR"),
+    ("mode", "VARCHAR"), ("target", "VARCHAR"), ("event_date", "DATE"), ("sentence", "VARCHAR"),
+    ("run_id", "VARCHAR"),
+)
+ALIAS_SCHEMA = schema(
+    ("alias", "VARCHAR"), ("canonical", "VARCHAR"), ("kind", "VARCHAR"), ("source", "VARCHAR"),
+    ("updated_at", "TIMESTAMPTZ"),
+)
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from extractors.dedupe import (
     ClusterMember,
@@ -36,21 +36,23 @@ from extractors.dedupe import (
 from extractors.records import Article
 from warehouse import queries
 from warehouse.db import connect
-from warehouse.staging import TIMESTAMP as _TS
-from warehouse.staging import now, stage, transaction, write
+from warehouse.staging import Staged, now, readable, schema, stage, transaction, write
 
-SIGNATURE_SCHEMA = pa.schema(
-    [("article_id", pa.string()), ("scheme", pa.string()), ("content_hash", pa.string()),
-     ("shingle_count", pa.int32()), ("hashvalues", pa.binary()), ("run_id", pa.string())]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+SIGNATURE_SCHEMA = schema(
+    ("article_id", "VARCHAR"), ("scheme", "VARCHAR"), ("content_hash", "VARCHAR"), ("shingle_count", "INTEGER"),
+    ("hashvalues", "BLOB"), ("run_id", "VARCHAR"),
 )
-BUCKET_SCHEMA = pa.schema([("bucket", pa.int64()), ("article_id", pa.string())])
-CLUSTER_SCHEMA = pa.schema([("cluster_id", pa.string()), ("created_at", _TS), ("run_id", pa.string())])
-MEMBER_SCHEMA = pa.schema(
-    [("cluster_id", pa.string()), ("article_id", pa.string()), ("joined_at", _TS), ("run_id", pa.string())]
+BUCKET_SCHEMA = schema(("bucket", "BIGINT"), ("article_id", "VARCHAR"))
+CLUSTER_SCHEMA = schema(("cluster_id", "VARCHAR"), ("created_at", "TIMESTAMPTZ"), ("run_id", "VARCHAR"))
+MEMBER_SCHEMA = schema(
+    ("cluster_id", "VARCHAR"), ("article_id", "VARCHAR"), ("joined_at", "TIMESTAMPTZ"), ("run_id", "VARCHAR"),
 )
-MERGE_SCHEMA = pa.schema([("retired", pa.string()), ("kept", pa.string())])
-ID_SCHEMA = pa.schema([("article_id", pa.string())])
-TEXT_SCHEMA = pa.schema([("article_id", pa.string()), ("content_hash", pa.string())])
+MERGE_SCHEMA = schema(("retired", "VARCHAR"), ("kept", "VARCHAR"))
+ID_SCHEMA = schema(("article_id", "VARCHAR"))
+TEXT_SCHEMA = schema(("article_id", "VARCHAR"), ("content_hash", "VARCHAR"))
 
 
 @dataclass(frozen=True)
@@ -86,15 +88,12 @@ def index_new_signatures(
         return _index_signatures(con, run_id, [s for s in signatures if s.article_id in wanted], scheme, rule)
 
 
-def _staged_ids(con: duckdb.DuckDBPyConnection, statement: str, staged: pa.Table, scheme: Scheme) -> set[str]:
+def _staged_ids(con: duckdb.DuckDBPyConnection, statement: str, staged: Staged, scheme: Scheme) -> set[str]:
     """The article ids ``statement`` picks out of the ``staged`` rows under ``scheme``."""
     if staged.num_rows == 0:
         return set()
-    con.register("staged", staged)
-    try:
+    with readable(con, staged):
         return {row[0] for row in con.execute(statement, [scheme.name]).fetchall()}
-    finally:
-        con.unregister("staged")
 
 
 def index_articles(db: Path, run_id: str, articles: Sequence[Article], scheme: Scheme, rule: CopyRule) -> IndexCounts:
@@ -124,10 +123,12 @@ def _index_signatures(
         return IndexCounts(0, 0, 0, 0)
     matrix = signature_matrix(signatures, scheme.num_perm)
     keys = band_keys(matrix, scheme)
+    import pyarrow as pa  # the band keys go to DuckDB as the array they are made in
+
     buckets = pa.table(
         {"bucket": pa.array(keys.reshape(-1), pa.int64()),
          "article_id": pa.array([s.article_id for s in signatures for _ in range(scheme.bands)], pa.string())},
-        schema=BUCKET_SCHEMA,
+        schema=BUCKET_SCHEMA.arrow,
     )
     signature_rows = stage(
         [{"article_id": s.article_id, "scheme": scheme.name, "content_hash": s.content_hash,
@@ -166,20 +167,17 @@ def _index_signatures(
                        merged=len(update.merged))
 
 
-def _count(con: duckdb.DuckDBPyConnection, statement: str, table: pa.Table) -> int:
-    con.register("staged", table)
-    try:
+def _count(con: duckdb.DuckDBPyConnection, statement: str, staged: Staged) -> int:
+    with readable(con, staged):
         return con.execute(statement).fetchall()[0][0]
-    finally:
-        con.unregister("staged")
 
 
 def _candidates(
-    con: duckdb.DuckDBPyConnection, buckets: pa.Table, signature_rows: pa.Table, scheme: Scheme
+    con: duckdb.DuckDBPyConnection, buckets: pa.Table, signature_rows: Staged, scheme: Scheme
 ) -> tuple[list[tuple[str, Signature]], dict[str, str], dict[str, object]]:
     """(new article, stored signature) candidate pairs, and the clusters of the stored ones."""
     con.register("staged_buckets", buckets)
-    con.register("staged_signatures", signature_rows.select(["article_id", "content_hash"]))
+    con.register("staged_signatures", signature_rows.table.select(["article_id", "content_hash"]))
     try:
         # Fetched as columns: fetchall() made a row of Python objects per pair (a zone-aware
         # datetime each), which cost more than the join itself.

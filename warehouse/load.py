@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from extractors.records import (
     Article,
     Candidate,
@@ -30,7 +28,7 @@ from extractors.records import (
 )
 from warehouse import page_store, queries
 from warehouse.db import connect
-from warehouse.staging import TIMESTAMP, now, stage, transaction, write
+from warehouse.staging import now, schema, stage, transaction, write
 
 logger = logging.getLogger(__name__)
 
@@ -53,48 +51,42 @@ class RunCounts:
     loaded: int
 
 
-_TS = TIMESTAMP
-
-SEED_SCHEMA = pa.schema(
-    [("seed_id", pa.string()), ("seed_date", pa.date32()), ("title", pa.string()), ("path", pa.string()),
-     ("word_count", pa.int32()), ("text", pa.string()), ("loaded_at", _TS)]
+SEED_SCHEMA = schema(
+    ("seed_id", "VARCHAR"), ("seed_date", "DATE"), ("title", "VARCHAR"), ("path", "VARCHAR"),
+    ("word_count", "INTEGER"), ("text", "VARCHAR"), ("loaded_at", "TIMESTAMPTZ"),
 )
-ATTEMPT_SCHEMA = pa.schema(
-    [("run_id", pa.string()), ("url", pa.string()), ("final_url", pa.string()), ("outcome", pa.string()),
-     ("reason", pa.string()), ("http_status", pa.int32()), ("bytes", pa.int64()), ("elapsed_ms", pa.int32()),
-     ("fetched_at", _TS), ("attempt", pa.int32()), ("purpose", pa.string()), ("final", pa.bool_())]
+ATTEMPT_SCHEMA = schema(
+    ("run_id", "VARCHAR"), ("url", "VARCHAR"), ("final_url", "VARCHAR"), ("outcome", "VARCHAR"),
+    ("reason", "VARCHAR"), ("http_status", "INTEGER"), ("bytes", "BIGINT"), ("elapsed_ms", "INTEGER"),
+    ("fetched_at", "TIMESTAMPTZ"), ("attempt", "INTEGER"), ("purpose", "VARCHAR"), ("final", "BOOLEAN"),
 )
-PROBLEM_SCHEMA = pa.schema(
-    [("run_id", pa.string()), ("stage", pa.string()), ("url", pa.string()), ("reason", pa.string())]
+PROBLEM_SCHEMA = schema(("run_id", "VARCHAR"), ("stage", "VARCHAR"), ("url", "VARCHAR"), ("reason", "VARCHAR"))
+PAGE_SCHEMA = schema(
+    ("url", "VARCHAR"), ("final_url", "VARCHAR"), ("content_type", "VARCHAR"), ("http_status", "INTEGER"),
+    ("body", "BLOB"), ("body_encoding", "VARCHAR"), ("body_size", "BIGINT"), ("warc_file", "VARCHAR"),
+    ("warc_offset", "BIGINT"), ("fetched_at", "TIMESTAMPTZ"), ("run_id", "VARCHAR"),
 )
-PAGE_SCHEMA = pa.schema(
-    [("url", pa.string()), ("final_url", pa.string()), ("content_type", pa.string()),
-     ("http_status", pa.int32()), ("body", pa.binary()), ("body_encoding", pa.string()), ("body_size", pa.int64()),
-     ("warc_file", pa.string()), ("warc_offset", pa.int64()), ("fetched_at", _TS), ("run_id", pa.string())]
+ARTICLE_SCHEMA = schema(
+    ("article_id", "VARCHAR"), ("url", "VARCHAR"), ("final_url", "VARCHAR"), ("canonical_url", "VARCHAR"),
+    ("outlet", "VARCHAR"), ("outlet_name", "VARCHAR"), ("title", "VARCHAR"), ("author", "VARCHAR"),
+    ("published_at", "TIMESTAMPTZ"), ("language", "VARCHAR"), ("text", "VARCHAR"), ("word_count", "INTEGER"),
+    ("content_hash", "VARCHAR"), ("first_seen_at", "TIMESTAMPTZ"), ("run_id", "VARCHAR"), ("authors", "VARCHAR[]"),
+    ("modified_at", "TIMESTAMPTZ"),
 )
-# Bodies stored between migrations 0009 and 0011 (zstd level 1, Arrow's codec).
-_PAGE_CODEC = pa.Codec("zstd", compression_level=1)
-ARTICLE_SCHEMA = pa.schema(
-    [("article_id", pa.string()), ("url", pa.string()), ("final_url", pa.string()),
-     ("canonical_url", pa.string()), ("outlet", pa.string()), ("outlet_name", pa.string()),
-     ("title", pa.string()), ("author", pa.string()), ("published_at", _TS), ("language", pa.string()),
-     ("text", pa.string()), ("word_count", pa.int32()), ("content_hash", pa.string()),
-     ("first_seen_at", _TS), ("run_id", pa.string()), ("authors", pa.list_(pa.string())), ("modified_at", _TS)]
+LINK_SCHEMA = schema(
+    ("seed_id", "VARCHAR"), ("url", "VARCHAR"), ("source_url", "VARCHAR"), ("source_kind", "VARCHAR"),
+    ("feed_title", "VARCHAR"), ("feed_published_at", "TIMESTAMPTZ"), ("first_run_id", "VARCHAR"),
+    ("source_site", "VARCHAR"),
 )
-LINK_SCHEMA = pa.schema(
-    [("seed_id", pa.string()), ("url", pa.string()), ("source_url", pa.string()), ("source_kind", pa.string()),
-     ("feed_title", pa.string()), ("feed_published_at", _TS), ("first_run_id", pa.string()),
-     ("source_site", pa.string())]
+ALIAS_SCHEMA = schema(("url", "VARCHAR"), ("article_url", "VARCHAR"), ("run_id", "VARCHAR"))
+VALIDATOR_SCHEMA = schema(
+    ("url", "VARCHAR"), ("etag", "VARCHAR"), ("last_modified", "VARCHAR"), ("updated_at", "TIMESTAMPTZ"),
+    ("run_id", "VARCHAR"),
 )
-ALIAS_SCHEMA = pa.schema([("url", pa.string()), ("article_url", pa.string()), ("run_id", pa.string())])
-VALIDATOR_SCHEMA = pa.schema(
-    [("url", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()), ("updated_at", _TS),
-     ("run_id", pa.string())]
-)
-COVERAGE_SCHEMA = pa.schema(
-    [("seed_id", pa.string()), ("article_id", pa.string()), ("related", pa.bool_()), ("relevance", pa.float64()),
-     ("similarity_to_seed", pa.float64()), ("containment_of_seed", pa.float64()), ("status", pa.string()),
-     ("cluster_id", pa.string()), ("is_cluster_origin", pa.bool_()), ("run_id", pa.string())]
+COVERAGE_SCHEMA = schema(
+    ("seed_id", "VARCHAR"), ("article_id", "VARCHAR"), ("related", "BOOLEAN"), ("relevance", "DOUBLE"),
+    ("similarity_to_seed", "DOUBLE"), ("containment_of_seed", "DOUBLE"), ("status", "VARCHAR"),
+    ("cluster_id", "VARCHAR"), ("is_cluster_origin", "BOOLEAN"), ("run_id", "VARCHAR"),
 )
 
 
@@ -268,7 +260,9 @@ def page_body(db: Path, url: str) -> bytes | None:
     if encoding == "warc":
         return page_store.read_body(db, warc_file, warc_offset)
     if encoding == "zstd":
-        return _PAGE_CODEC.decompress(body, decompressed_size=size, asbytes=True)
+        import pyarrow as pa  # bodies stored between migrations 0009 and 0011: zstd level 1, Arrow's codec
+
+        return pa.Codec("zstd", compression_level=1).decompress(body, decompressed_size=size, asbytes=True)
     return gzip.decompress(body) if encoding == "gzip" else bytes(body)
 
 
