@@ -8,7 +8,8 @@ so a batch lands whole or not at all.
 A batch of :data:`ARROW_FROM` rows or more is handed to DuckDB as an Arrow table, which it
 reads in place; fewer go in as one bound ``VALUES`` list into a temporary table. A run that
 writes only a handful of rows (a rerun with nothing new writes its seed's row, its feed
-attempts and their validators) so never imports Arrow and numpy, 55 ms of its 1.7 s.
+attempts and their validators) so never imports Arrow and numpy: 55 ms of import, and
+0.06 s of a 1.5-1.8 s rerun (8 alternating pairs).
 """
 
 from __future__ import annotations
