@@ -28,10 +28,8 @@ if TYPE_CHECKING:
 
 ARROW_FROM = 64  # rows: below, one VALUES statement costs less than building an Arrow table
 
-# DuckDB column type -> the Arrow type an Arrow-staged column gets (pyarrow's factory names).
-_ARROW_TYPES = {"VARCHAR": ("string",), "INTEGER": ("int32",), "BIGINT": ("int64",), "BOOLEAN": ("bool_",),
-                "DATE": ("date32",), "DOUBLE": ("float64",), "BLOB": ("binary",), "TIMESTAMPTZ": ("timestamp",),
-                "VARCHAR[]": ("list_", "string")}
+# The DuckDB column types a staged table may have (each has an Arrow twin, see _arrow_type).
+_TYPES = frozenset({"VARCHAR", "INTEGER", "BIGINT", "BOOLEAN", "DATE", "DOUBLE", "BLOB", "TIMESTAMPTZ", "VARCHAR[]"})
 
 
 @dataclass(frozen=True)
@@ -53,18 +51,16 @@ class Schema:
 
 def schema(*columns: tuple[str, str]) -> Schema:
     for name, kind in columns:
-        if kind not in _ARROW_TYPES:
+        if kind not in _TYPES:
             raise ValueError(f"column {name!r}: no staging for DuckDB type {kind}")
     return Schema(tuple(columns))
 
 
 def _arrow_type(pa: Any, kind: str) -> pa.DataType:
-    factory, *of = _ARROW_TYPES[kind]
-    if factory == "timestamp":
-        return pa.timestamp("us", tz="UTC")
-    if factory == "list_":
-        return pa.list_(getattr(pa, of[0])())
-    return getattr(pa, factory)()
+    """The Arrow type an Arrow-staged column of DuckDB type ``kind`` gets."""
+    return {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "BOOLEAN": pa.bool_(),
+            "DATE": pa.date32(), "DOUBLE": pa.float64(), "BLOB": pa.binary(),
+            "TIMESTAMPTZ": pa.timestamp("us", tz="UTC"), "VARCHAR[]": pa.list_(pa.string())}[kind]
 
 
 @dataclass(frozen=True)
