@@ -176,15 +176,11 @@ def _candidates(
     con: duckdb.DuckDBPyConnection, buckets: pa.Table, signature_rows: Staged, scheme: Scheme
 ) -> tuple[list[tuple[str, Signature]], dict[str, str], dict[str, object]]:
     """(new article, stored signature) candidate pairs, and the clusters of the stored ones."""
-    con.register("staged_buckets", buckets)
-    con.register("staged_signatures", signature_rows.table.select(["article_id", "content_hash"]))
-    try:
+    with (readable(con, buckets, "staged_buckets"),
+          readable(con, signature_rows.table.select(["article_id", "content_hash"]), "staged_signatures")):
         # Fetched as columns: fetchall() made a row of Python objects per pair (a zone-aware
         # datetime each), which cost more than the join itself.
         found = con.execute(queries.COPY_CANDIDATES, [scheme.name]).fetchnumpy()
-    finally:
-        con.unregister("staged_buckets")
-        con.unregister("staged_signatures")
     # A masked (NULL) value becomes None; timestamps come back naive, in UTC.
     columns = [found[name].tolist() for name in ("new_id", "article_id", "content_hash", "shingle_count",
                                                  "hashvalues", "cluster_id", "created_at")]
