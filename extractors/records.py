@@ -148,3 +148,13 @@ class Judgement:
     status: CoverageStatus
     cluster_id: str | None
     is_cluster_origin: bool
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What discovery found: every candidate (not yet window-filtered), each source fetch and every problem."""
+
+    candidates: tuple[Candidate, ...]
+    source_results: tuple[FetchResult, ...]
+    problems: tuple[DiscoveryProblem, ...]
+    query: str | None = None  # the search query used, when there were search sources

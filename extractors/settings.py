@@ -194,6 +194,11 @@ _SECTIONS = {
 }
 
 
+def seed_toml(seed_path: Path) -> Path:
+    """A seed's settings file: its ``.toml`` sibling."""
+    return seed_path.with_suffix(".toml")
+
+
 def load_settings(toml_path: Path) -> MonitorSettings:
     """Read a seed's ``.toml``; a missing file means all defaults and no sources."""
     if not toml_path.exists():

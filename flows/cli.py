@@ -176,24 +176,30 @@ def _first_run_among(db: Path, seeds: Sequence[Path]) -> bool:
 
 
 def _run_seeds(args: argparse.Namespace, db: Path, record: str | None, replay: str | None) -> int:
+    from flows.discover_ahead import AHEAD, begin_discovery
     from flows.prefect_env import configure_prefect
 
     configure_prefect(args.verbose)
+    ahead = record is None and replay is None  # a WARC run discovers in its task (see begin_discovery)
+    if ahead:
+        AHEAD.prepare()  # the child process a rerun discovers in imports while this one imports Prefect
     # Paused (and frozen after) only for the first import in a process: a later one imports
     # nothing, and would freeze whatever garbage the process holds (tests call main often).
     with _collector_paused() if "flows.pipeline" not in sys.modules else nullcontext():
         from flows import progress
-        from flows.pipeline import begin_discovery, foreground_settings, monitor_seed
+        from flows.pipeline import foreground_settings, monitor_seed
 
     status = EXIT_OK
-    for seed_path in args.seeds:
+    for number, seed_path in enumerate(args.seeds, start=1):
         try:
             # Bars only for a person at a terminal; logs and pipes get the summary alone.
             with (foreground_settings(),
                   progress.reporting(progress.Bars()) if sys.stderr.isatty() else nullcontext()):
-                if record is None and replay is None:
-                    # Its feed fetches overlap the flow run's creation (see begin_discovery).
+                if ahead:
+                    # It runs while the flow run is created (see begin_discovery).
                     begin_discovery(seed_path, db, args.allow_private_network)
+                    if number < len(args.seeds):
+                        AHEAD.prepare()  # the next seed's, importing during this seed's run
                 summary = monitor_seed(str(seed_path), str(db), args.allow_private_network, str(args.report_dir),
                                        record=record, replay=replay)
         except Exception as exc:  # the run crashed: say why in one line, go on with the next seed

@@ -30,11 +30,21 @@ from functools import partial
 from urllib.parse import urlsplit
 
 from extractors.listings import Listing, read_listing
-from extractors.records import Candidate, DiscoveryProblem, FetchResult
-from extractors.search import gdelt_url, google_news_url, is_google_link, parse_gdelt, parse_google_news, title_key
-from extractors.settings import ARCHIVE_KINDS, SEARCH_KINDS, FetchSettings, SearchSettings, SourceSpec
+from extractors.records import Candidate, Discovery, DiscoveryProblem, FetchResult, Seed
+from extractors.search import (
+    build_query,
+    gdelt_url,
+    google_news_url,
+    is_google_link,
+    parse_gdelt,
+    parse_google_news,
+    title_key,
+)
+from extractors.settings import ARCHIVE_KINDS, SEARCH_KINDS, FetchSettings, MonitorSettings, SearchSettings, SourceSpec
 from extractors.sitemaps import SitemapPage
+from extractors.terms import KeyTerm
 from extractors.urls import canonicalize_url
+from extractors.window import window_bounds
 from extractors.workers import in_workers, soon
 from flows.fetch import FetchRequest, fetch_all
 from flows.warc import read_warc_candidates
@@ -46,14 +56,6 @@ logger = logging.getLogger(__name__)
 MAX_SITEMAP_DEPTH = 4
 # A news site lists a handful of child sitemaps; more is a crawl, not discovery.
 MAX_CHILD_SITEMAPS = 50
-
-
-@dataclass(frozen=True)
-class Discovery:
-    candidates: tuple[Candidate, ...]
-    source_results: tuple[FetchResult, ...]
-    problems: tuple[DiscoveryProblem, ...]
-    query: str | None = None  # the search query used, when there were search sources
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,19 @@ async def _pages(read: list[tuple[int, str, str, FetchResult]],
         for position, page in zip(todo, again, strict=True):
             pages[position] = page
     return pages
+
+
+def discover_seed(settings: MonitorSettings, seed: Seed, validators: Mapping[str, tuple[str | None, str | None]] | None,
+                  terms: list[KeyTerm] | None) -> Discovery:
+    """Every candidate of the seed's sources. The query is derived on every run, search
+    sources or not, so the report can show what a search would ask for this seed
+    (``terms``: the seed's key terms, if known)."""
+    query = build_query(seed.text, settings.search.query or None, terms)
+    search = None
+    if any(s.kind in SEARCH_KINDS for s in settings.sources):
+        start, end = window_bounds(seed.seed_date, settings.window)
+        search = SearchContext(query=query, window_start=start, window_end=end, settings=settings.search)
+    return replace(discover_candidates(settings.sources, settings.fetch, search, validators), query=query)
 
 
 def discover_candidates(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import threading
 import time
 import uuid
 from collections import Counter, deque
@@ -39,16 +38,13 @@ from extractors.records import (
     Judgement,
     Seed,
 )
-from extractors.search import build_query
 from extractors.seed import load_seed
-from extractors.settings import SEARCH_KINDS, FetchSettings, JudgeSettings, MonitorSettings, load_settings
+from extractors.settings import SEARCH_KINDS, FetchSettings, JudgeSettings, MonitorSettings, load_settings, seed_toml
 from extractors.terms import KeyTerm
-from extractors.window import dedupe_candidates, filter_window, window_bounds
+from extractors.window import dedupe_candidates, filter_window
 from extractors.workers import EXTRACTION_MODULES, soon, warm_workers, worker_pool, worker_rank, workers_started
 from flows import progress
-from flows.discover import Discovery, SearchContext, discover_candidates
-from flows.fetch import FetchRequest, fetch_pages
-from flows.robots import RobotsVerdict, crawl_delays, read_robots, robots_refusals
+from flows.discover_ahead import AHEAD, AheadFailed
 from flows.sample_server import sample_hosts, serve_sample
 from warehouse import analysis_store, load, term_cache
 from warehouse.chart_cache import CHART_MODULES
@@ -59,6 +55,8 @@ if TYPE_CHECKING:  # imported where used (see the extract task): a rerun with no
     from extractors.analysis import SeedReading, TextAnalysis
     from extractors.article import PageInput
     from extractors.features import ArticleFeatures, SeedProfile
+    from extractors.records import Discovery
+    from flows.robots import RobotsVerdict
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 
@@ -139,10 +137,6 @@ def flow(*, name: str, log_prints: bool = False) -> Callable[[Callable[..., Any]
     return lambda fn: _PlainParameterFlow(fn, name=name, log_prints=log_prints)
 
 
-def seed_toml(seed_path: Path) -> Path:
-    return seed_path.with_suffix(".toml")
-
-
 def batches(items: Sequence[Candidate], size: int) -> Iterator[list[Candidate]]:
     """``items`` in batches of ``size``, except the first and the last, a quarter of it.
 
@@ -162,82 +156,21 @@ def batches(items: Sequence[Candidate], size: int) -> Iterator[list[Candidate]]:
     yield list(last)
 
 
-def discover(settings: MonitorSettings, seed: Seed, validators: dict[str, tuple[str | None, str | None]] | None,
-             terms: list[KeyTerm] | None) -> Discovery:
-    """Every candidate of the seed's sources. The query is derived on every run, search
-    sources or not, so the report can show what a search would ask for this seed
-    (``terms``: the seed's key terms, if known)."""
-    query = build_query(seed.text, settings.search.query or None, terms)
-    search = None
-    if any(s.kind in SEARCH_KINDS for s in settings.sources):
-        start, end = window_bounds(seed.seed_date, settings.window)
-        search = SearchContext(query=query, window_start=start, window_end=end, settings=settings.search)
-    return replace(discover_candidates(settings.sources, settings.fetch, search, validators), query=query)
-
-
-class _Begun:
-    """Discoveries the command line began before their flow run, each with the inputs it
-    was begun from; the discover task takes one only when its own inputs are the same."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._begun: list[tuple[tuple[Any, ...], Future[Discovery]]] = []
-
-    def begin(self, inputs: tuple[Any, ...]) -> None:
-        future: Future[Discovery] = Future()
-
-        def work() -> None:
-            try:
-                future.set_result(discover(*inputs))
-            except BaseException as exc:  # handed to the task, which then discovers itself
-                future.set_exception(exc)
-
-        with self._lock:
-            self._begun.append((inputs, future))
-        threading.Thread(target=work, name="storywatch-discover-ahead", daemon=True).start()
-
-    def take(self, inputs: tuple[Any, ...]) -> Discovery | None:
-        """The discovery begun from ``inputs``, if one was; any other begun for the same seed
-        is dropped, as no run will take it now."""
-        seed_id = inputs[1].seed_id
-        with self._lock:
-            same_seed = [(begun, future) for begun, future in self._begun if begun[1].seed_id == seed_id]
-            self._begun = [entry for entry in self._begun if entry[0][1].seed_id != seed_id]
-        future = next((f for begun, f in same_seed if begun == inputs), None)
-        if future is None:
-            return None
-        try:
-            return future.result()
-        except Exception as exc:
-            get_run_logger().warning("discovery begun ahead failed (%s: %s); discovering again",
-                                     type(exc).__name__, exc)
-            return None
-
-
-_BEGUN = _Begun()
-
-
-def begin_discovery(seed_path: Path, db: Path, allow_private_network: bool) -> None:
-    """Begin, on a thread, the discovery :func:`monitor_seed` of ``seed_path`` would start
-    with, so that its feed fetches overlap the flow run's creation (round trips to the
-    Prefect API) and its first warehouse writes instead of following them; its discover
-    task then takes the result. Nothing is begun for a seed whose run serves the offline
-    sample (the run starts that server itself) or records or replays a WARC (see the
-    command line): those discover in the task, as does any run whose inputs differ by
-    then (a discovery begun and not taken has cost only its fetches)."""
-    seed = load_seed(seed_path)
-    settings = load_settings(seed_toml(seed_path)).with_private_network(allow_private_network)
-    if settings.offline_sample is not None:
-        return
-    _BEGUN.begin((settings, seed, load.source_validators(db), term_cache.seed_terms(db, seed.text)))
-
-
 @task(name="discover", **_TASK)
 def discover_task(
     settings: MonitorSettings, seed: Seed, validators: dict[str, tuple[str | None, str | None]] | None = None,
     terms: list[KeyTerm] | None = None,
 ) -> Discovery:
-    discovery = _BEGUN.take((settings, seed, validators, terms)) or discover(settings, seed, validators, terms)
+    try:
+        discovery = AHEAD.take((settings, seed, validators, terms))
+    except AheadFailed as exc:
+        get_run_logger().warning("discovery begun ahead failed (%s); discovering again", exc)
+        discovery = None
+    if discovery is None:
+        # Imported here: a rerun's discovery runs ahead, in a child process (see flows/discover_ahead.py).
+        from flows.discover import discover_seed
+
+        discovery = discover_seed(settings, seed, validators, terms)
     if any(s.kind in SEARCH_KINDS for s in settings.sources):
         get_run_logger().info("search query: %s", discovery.query)
     get_run_logger().info(
@@ -249,11 +182,15 @@ def discover_task(
 @task(name="robots", **_TASK)
 def robots_task(candidates: list[Candidate], settings: FetchSettings) -> tuple[dict[str, RobotsVerdict],
                                                                             list[FetchResult]]:
+    from flows.robots import read_robots
+
     return read_robots([c.canonical_url for c in candidates], settings)
 
 
 @task(name="fetch-batch", **_TASK)
 def fetch_batch_task(candidates: list[Candidate], settings: FetchSettings) -> list[FetchResult]:
+    from flows.fetch import FetchRequest, fetch_pages
+
     # A page found in a WARC is read from the file it sits in, not fetched.
     return fetch_pages([FetchRequest(url=c.canonical_url, purpose="article", archived=c.archived)
                         for c in candidates], settings)
@@ -567,6 +504,8 @@ def monitor_seed(
                 plan = plan_fetches(candidates, load.known_article_urls(db), seed.text, settings.prefilter)
                 live = [c for c in plan.fetch if c.archived is None]  # archived pages are read, not crawled
                 if settings.fetch.obey_robots and live:
+                    from flows.robots import crawl_delays, robots_refusals
+
                     verdicts, robots_results = robots_task(live, settings.fetch)
                     load.load_attempts(db, run_id, robots_results)
                     plan = plan.bar(robots_refusals([c.canonical_url for c in live], verdicts,
