@@ -164,13 +164,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _first_run_among(db: Path, seeds: Sequence[Path]) -> bool:
     """Whether any of ``seeds`` has no article stored yet. Only a hint for starting workers
     early: when the warehouse cannot be read here, the run itself will say why."""
-    from warehouse.load import seed_article_ids
+    from warehouse.load import seed_has_articles
 
     if not db.exists():
         return True
     try:
         # Read-only: a hint needs no migration, and the run opens the file for writing itself.
-        return any(not seed_article_ids(db, load_seed(path).seed_id, read_only=True) for path in seeds)
+        return any(not seed_has_articles(db, load_seed(path).seed_id, read_only=True) for path in seeds)
     except (SeedError, WarehouseError, duckdb.Error, OSError):
         return False
 

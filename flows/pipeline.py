@@ -471,7 +471,7 @@ def monitor_seed(
         load.start_run(db, run_id, seed.seed_id)
         # A seed's first run has pages to fetch: its workers start, and import, while it
         # discovers; later runs wait to see whether anything is new.
-        warmed = not load.seed_article_ids(db, seed.seed_id)
+        warmed = not load.seed_has_articles(db, seed.seed_id)
         if warmed:
             warm_workers(*EXTRACTION_MODULES)
         fetched = failed = loaded = 0

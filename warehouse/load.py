@@ -142,6 +142,12 @@ def seed_article_ids(db: Path, seed_id: str, read_only: bool = False) -> list[st
         return [row[0] for row in con.execute(queries.SEED_ARTICLE_IDS, [seed_id]).fetchall()]
 
 
+def seed_has_articles(db: Path, seed_id: str, read_only: bool = False) -> bool:
+    """Whether any article of the seed is stored (what a first run lacks)."""
+    with connect(db, read_only=read_only) as con:
+        return con.execute(queries.SEED_HAS_ARTICLES, [seed_id]).fetchall()[0][0]
+
+
 def seed_cluster_state(db: Path, seed_id: str) -> str:
     with connect(db) as con:
         return con.execute(queries.SEED_CLUSTER_STATE, [seed_id]).fetchall()[0][0]

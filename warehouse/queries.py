@@ -169,6 +169,9 @@ ORDER BY started_at DESC LIMIT 1
 SEED_ARTICLE_IDS = """
 SELECT a.article_id FROM seed_links l JOIN article_docs a ON a.url = l.url WHERE l.seed_id = ? ORDER BY 1
 """
+SEED_HAS_ARTICLES = """
+SELECT EXISTS (SELECT 1 FROM seed_links l JOIN article_docs a ON a.url = l.url WHERE l.seed_id = ?)
+"""
 COVERAGE_STATUS_COUNTS = "SELECT status, count(*) FROM coverage_judgements WHERE seed_id = ? GROUP BY status"
 # The copy clusters the seed's articles sit in, with their sizes: other seeds' runs can grow
 # or merge them, which changes this seed's statuses though its own articles did not change.

@@ -122,6 +122,16 @@ def test_seed_articles_without_their_texts(tmp_path):
     assert unread == [replace(x, text="") for x in stored]
 
 
+def test_a_seed_has_articles_once_a_batch_of_its_own_is_stored(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load.load_seed(db, SEED)
+    assert not load.seed_has_articles(db, SEED.seed_id)
+    c, r, a = make_batch(1, "r1")
+    load.load_batch(db, SEED.seed_id, "r1", c, r, a, [])
+    assert load.seed_has_articles(db, SEED.seed_id, read_only=True)
+    assert not load.seed_has_articles(db, "another-seed")
+
+
 def test_a_failing_batch_leaves_nothing_behind(tmp_path):
     db = tmp_path / "w.duckdb"
     load.load_seed(db, SEED)
