@@ -160,7 +160,9 @@ class _WorkerPool:
     when the third was (0.9 s of idle workers every third batch)."""
 
     workers: int
-    executor: ProcessPoolExecutor
+    # Made when the first work is sent: making one starts multiprocessing's resource
+    # tracker (a Python process), and a run with nothing to extract needs no processes.
+    executor: ProcessPoolExecutor | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     started: bool = False  # work or a warm-up has been sent: the processes exist
     waiting: list[tuple[int, int, Callable[..., Any], tuple[Any, ...], Future[Any]]] = field(default_factory=list)
@@ -197,6 +199,8 @@ class _WorkerPool:
                     return
                 _, _, fn, args, future = heapq.heappop(self.waiting)
                 self.running += 1
+                if self.executor is None:
+                    self.executor = _executor(self.workers)
                 executor = self.executor
             try:
                 sent = executor.submit(fn, *args)
@@ -235,7 +239,8 @@ class _WorkerPool:
             waiting, self.waiting = self.waiting, []
         for *_, future in waiting:  # nobody is left to wait for them
             future.cancel()
-        self.executor.shutdown()
+        if self.executor is not None:
+            self.executor.shutdown()
 
 
 class _Shared:
@@ -263,7 +268,7 @@ def worker_pool(workers: int | None = None, preload: tuple[str, ...] = ()) -> It
         yield
         return
     count = max(1, workers or os.cpu_count() or 1)
-    pool = _WorkerPool(count, _executor(count))
+    pool = _WorkerPool(count)
     previous, _SHARED.pool = _SHARED.pool, pool
     try:
         yield

@@ -437,8 +437,10 @@ def test_a_run_wide_pool_is_reused_across_batches_and_renewed_when_a_worker_dies
     from extractors.workers import _SHARED, worker_pool
 
     with worker_pool(2):
-        pool = _SHARED.pool.executor
+        assert _SHARED.pool.executor is None  # no processes until there is work
         assert run_in_processes(eval, ["1 + 1", "2 * 3"], workers=8) == [2, 6]
+        pool = _SHARED.pool.executor
+        assert run_in_processes(eval, ["2 * 4"], workers=8) == [8]
         assert _SHARED.pool.executor is pool  # the same workers served the second call
         results = run_in_processes(eval, ["__import__('os')._exit(3)", "7 - 2"], workers=2)
         assert isinstance(results[0], BrokenProcessPool) and results[1] == 5
@@ -453,6 +455,7 @@ def test_two_batches_in_flight_share_the_pool_and_a_dying_worker_renews_it_once(
     from extractors.workers import _SHARED, worker_pool
 
     with worker_pool(2):
+        assert run_in_processes(eval, ["1 + 1"], workers=2) == [2]
         first = _SHARED.pool.executor
         with ThreadPoolExecutor(2) as threads:
             dying = threads.submit(run_in_processes, eval, ["__import__('os')._exit(3)", "7 - 2"], 2)

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from extractors.workers import in_workers, run_in_processes, warm_workers, worker_pool, worker_rank
+
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def where(_: object) -> int:
@@ -25,6 +31,17 @@ def test_work_without_started_only_starts_the_workers():
     with worker_pool(2):
         pids = set(in_workers(where, list(range(8))))
     assert pids and os.getpid() not in pids
+
+
+def test_a_pool_given_no_work_starts_no_process():
+    # Not even multiprocessing's resource tracker, which making an executor starts: a rerun
+    # with nothing to extract opens the run's pool and never uses it.
+    probe = ("from multiprocessing import resource_tracker\n"
+             "from extractors.workers import worker_pool\n"
+             "with worker_pool(2):\n    pass\n"
+             "print(resource_tracker._resource_tracker._pid)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "None"
 
 
 def stamp(seconds: float) -> int:
