@@ -11,7 +11,6 @@ from pathlib import Path
 
 from extractors.workers import in_workers, run_in_processes, warm_workers, worker_pool, worker_rank
 
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
