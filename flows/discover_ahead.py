@@ -52,6 +52,8 @@ Inputs = tuple[MonitorSettings, Seed, Validators | None, list[KeyTerm] | None]
 # fetch logs a few a feed at most; DEBUG would be one per request and redirect).
 CHILD_LOG_LEVEL = logging.INFO
 
+logger = logging.getLogger(__name__)
+
 
 class AheadFailed(Exception):
     """The discovery begun ahead did not finish; the message says why."""
@@ -144,14 +146,18 @@ class Ahead:
         """Start a child process now, for the next :meth:`begin` of a run without started workers."""
         with self._lock:
             if self._idle is None and not workers_started():
-                self._idle = _InChild()
+                self._idle = _spawned()
 
     def begin(self, inputs: Inputs) -> None:
+        """Begin discovering from ``inputs``; nothing is begun when no child process can be
+        started (the task then discovers itself)."""
         if workers_started():
             begun: _Begun = _OnThread(inputs)
         else:
             with self._lock:
-                child, self._idle = self._idle or _InChild(), None
+                child, self._idle = self._idle or _spawned(), None
+            if child is None:
+                return
             child.send(inputs)
             begun = child
         with self._lock:
@@ -176,6 +182,14 @@ class Ahead:
             self._begun, self._idle = [], None
         for handle in handles:
             handle.close()
+
+
+def _spawned() -> _InChild | None:
+    try:
+        return _InChild()
+    except OSError as exc:  # no interpreter to start (an embedded one, a full process table)
+        logger.warning("cannot start a process to discover in (%s); the run discovers itself", exc)
+        return None
 
 
 AHEAD = Ahead()

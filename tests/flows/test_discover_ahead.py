@@ -164,3 +164,19 @@ def test_a_rerun_command_never_imports_the_fetch_stack_in_its_own_process(prefec
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "0 []", done.stdout
     assert sum(_feed_requests(newsroom).values()) - before == len(newsroom.feed_sources())  # it did discover
+
+
+def test_when_no_process_can_be_started_nothing_is_begun_and_the_task_discovers(monkeypatch, caplog):
+    from types import SimpleNamespace
+
+    def refuses(*args, **kwargs):
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(discover_ahead.subprocess, "Popen", refuses)
+    inputs = ("settings", SimpleNamespace(seed_id="s"), None, None)
+    with caplog.at_level(logging.WARNING, logger="flows.discover_ahead"):
+        AHEAD.prepare()
+        AHEAD.begin(inputs)
+    assert AHEAD._idle is None and not AHEAD._begun
+    assert AHEAD.take(inputs) is None
+    assert "cannot start a process to discover in" in caplog.text
