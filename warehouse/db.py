@@ -3,7 +3,8 @@
 In: a file path. Out: a DuckDB connection, migrated and with the public views
 in place. Migrations are numbered, append-only ``sql/migrations/NNNN_name.sql``
 files applied once each in order and recorded in ``schema_migrations``; the
-views in ``sql/views.sql`` are recreated after every migration pass.
+views in ``sql/views.sql`` are recreated when that file changed since they were last
+made (its digest is kept in ``views_digest``) or a migration ran.
 Connections are short-lived: open one per unit of work, never share one
 between tasks or threads. A run holds the file open with :func:`held_open` so
 those short connections share one database instance: closing them does not
@@ -13,6 +14,7 @@ and the schema is migrated once per run, not once per connection.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -113,7 +115,7 @@ def _key(path: Path) -> str:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply pending migrations and refresh the views, all in one transaction."""
+    """Apply pending migrations and remake the views if due, all in one transaction."""
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
@@ -128,7 +130,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
             done.append(version)
-        con.execute((_sql_dir() / "views.sql").read_text(encoding="utf-8"))
+        views = (_sql_dir() / "views.sql").read_text(encoding="utf-8")
+        digest = hashlib.sha256(views.encode("utf-8")).hexdigest()
+        if done or con.execute("SELECT digest FROM views_digest").fetchall() != [(digest,)]:
+            con.execute(views)
+            con.execute("DELETE FROM views_digest")
+            con.execute("INSERT INTO views_digest VALUES (?, now())", [digest])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

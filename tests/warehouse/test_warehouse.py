@@ -52,6 +52,25 @@ def test_migrations_apply_once(tmp_path):
     assert versions == [v for v, _, _ in migrations()]
 
 
+def test_views_are_remade_when_their_sql_changes_not_on_every_open(tmp_path, monkeypatch):
+    import shutil
+
+    from warehouse import db as warehouse_db
+
+    sql = tmp_path / "sql"
+    shutil.copytree(warehouse_db._sql_dir(), sql)
+    monkeypatch.setattr(warehouse_db, "_sql_dir", lambda: sql)
+    path = tmp_path / "w.duckdb"
+    with connect(path) as con:
+        con.execute("DROP VIEW claims")
+    with connect(path) as con:  # views.sql unchanged: not run again
+        assert "claims" not in {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+    (sql / "views.sql").write_text((sql / "views.sql").read_text() + "\n-- changed\n")
+    with connect(path) as con:
+        assert columns(con, "claims")[:3] == ["seed_id", "claim_id", "claim"]
+        assert con.execute("SELECT count(*) FROM views_digest").fetchall() == [(1,)]
+
+
 def test_read_only_connection_refuses_writes_and_missing_files(tmp_path):
     db = tmp_path / "w.duckdb"
     with pytest.raises(WarehouseError, match="no warehouse file"):
