@@ -176,13 +176,13 @@ def _first_run_among(db: Path, seeds: Sequence[Path]) -> bool:
 
 
 def _run_seeds(args: argparse.Namespace, db: Path, record: str | None, replay: str | None) -> int:
-    from flows.discover_ahead import AHEAD, begin_discovery
+    from flows.discover_ahead import begin_discovery, prepare_discovery
     from flows.prefect_env import configure_prefect
 
     configure_prefect(args.verbose)
     ahead = record is None and replay is None  # a WARC run discovers in its task (see begin_discovery)
     if ahead:
-        AHEAD.prepare()  # the child process a rerun discovers in imports while this one imports Prefect
+        prepare_discovery(args.seeds[0])  # the child a rerun discovers in imports while this process imports Prefect
     # Paused (and frozen after) only for the first import in a process: a later one imports
     # nothing, and would freeze whatever garbage the process holds (tests call main often).
     with _collector_paused() if "flows.pipeline" not in sys.modules else nullcontext():
@@ -199,7 +199,7 @@ def _run_seeds(args: argparse.Namespace, db: Path, record: str | None, replay: s
                     # It runs while the flow run is created (see begin_discovery).
                     begin_discovery(seed_path, db, args.allow_private_network)
                     if number < len(args.seeds):
-                        AHEAD.prepare()  # the next seed's, importing during this seed's run
+                        prepare_discovery(args.seeds[number])  # the next seed's, importing during this seed's run
                 summary = monitor_seed(str(seed_path), str(db), args.allow_private_network, str(args.report_dir),
                                        record=record, replay=replay)
         except Exception as exc:  # the run crashed: say why in one line, go on with the next seed

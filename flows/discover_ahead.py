@@ -40,7 +40,7 @@ from typing import IO, Any, Protocol
 
 from extractors.records import Discovery, Seed
 from extractors.seed import load_seed
-from extractors.settings import MonitorSettings, load_settings, seed_toml
+from extractors.settings import MonitorSettings, SettingsError, load_settings, seed_toml
 from extractors.terms import KeyTerm
 from extractors.workers import workers_started
 from warehouse import load, term_cache
@@ -194,6 +194,18 @@ def _spawned() -> _InChild | None:
 
 AHEAD = Ahead()
 atexit.register(AHEAD.close)
+
+
+def prepare_discovery(seed_path: Path) -> None:
+    """Start now the child process a rerun's :func:`begin_discovery` of ``seed_path`` will
+    send its inputs to, so that it imports while this process does something else (imports
+    Prefect, runs the seed before). None for a seed whose run serves the offline sample."""
+    try:
+        if load_settings(seed_toml(seed_path)).offline_sample is not None:
+            return
+    except (SettingsError, OSError):  # only a head start: the seed's own run says what is wrong
+        return
+    AHEAD.prepare()
 
 
 def begin_discovery(seed_path: Path, db: Path, allow_private_network: bool) -> None:

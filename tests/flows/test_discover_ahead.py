@@ -19,7 +19,7 @@ import pytest
 from extractors.records import Discovery
 from extractors.workers import warm_workers, worker_pool, workers_started
 from flows import discover_ahead
-from flows.discover_ahead import AHEAD, AheadFailed, begin_discovery, serve
+from flows.discover_ahead import AHEAD, AheadFailed, begin_discovery, prepare_discovery, serve
 from warehouse.db import held_open
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,9 +42,10 @@ def test_a_run_without_workers_takes_the_discovery_a_child_process_made_and_fetc
 
     db = tmp_path / "w.duckdb"
     with held_open(db):
-        AHEAD.prepare()
+        prepare_discovery(loopback_seed)
+        assert AHEAD._idle is not None
         begin_discovery(loopback_seed, db, allow_private_network=True)
-        assert _begun_kinds() == ["_InChild"]
+        assert _begun_kinds() == ["_InChild"] and AHEAD._idle is None  # the prepared child took the inputs
         summary = monitor_seed(str(loopback_seed), str(db), allow_private_network=True, report_dir=None)
     assert summary.status == "finished" and summary.discovered > 0 and summary.loaded > 0
     fetched = _feed_requests(newsroom)
@@ -180,3 +181,8 @@ def test_when_no_process_can_be_started_nothing_is_begun_and_the_task_discovers(
     assert AHEAD._idle is None and not AHEAD._begun
     assert AHEAD.take(inputs) is None
     assert "cannot start a process to discover in" in caplog.text
+
+
+def test_no_child_is_prepared_for_a_seed_whose_run_serves_the_offline_sample():
+    prepare_discovery(ROOT / "seeds" / "xi-zelensky-call.txt")  # its run starts the sample's server itself
+    assert AHEAD._idle is None
