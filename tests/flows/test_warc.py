@@ -242,7 +242,11 @@ def test_warc_reader_yields_html_pages_with_their_head(news_warc):
     page = read_archived(first.archived, 10_000_000)
     assert page.body == sample_page(RELATED[0]) and page.url.endswith("?utm_source=cc")
     assert read_archived(first.archived, 100).startswith("body exceeds 100 bytes")
-    assert "cannot read WARC" in read_archived(replace(first.archived, offset=1), 10_000_000)
+    # An offset inside a record: its bytes (a random record id among them) are either not a
+    # WARC at all or a WARC holding no record, about 1 time in 75; each way the reason, never a page.
+    misplaced = read_archived(replace(first.archived, offset=1), 10_000_000)
+    assert isinstance(misplaced, str) and str(news_warc) in misplaced
+    assert misplaced.startswith(("cannot read WARC", "no response record at offset 1 of WARC")), misplaced
 
 
 def test_damaged_warc_is_a_problem_not_a_crash(tmp_path, news_warc):
