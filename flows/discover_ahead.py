@@ -102,9 +102,15 @@ class _InChild:
         assert stdin is not None
         try:
             pickle.dump(inputs, stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            stdin.close()
         except OSError:  # the child is gone: result() says so
             pass
+        except Exception:  # inputs that do not pickle: no answer will come, and result() says so
+            self._process.kill()
+        finally:
+            try:
+                stdin.close()
+            except OSError:
+                pass
 
     def result(self) -> Discovery:
         stdout = self._process.stdout

@@ -186,3 +186,11 @@ def test_when_no_process_can_be_started_nothing_is_begun_and_the_task_discovers(
 def test_no_child_is_prepared_for_a_seed_whose_run_serves_the_offline_sample():
     prepare_discovery(ROOT / "seeds" / "xi-zelensky-call.txt")  # its run starts the sample's server itself
     assert AHEAD._idle is None
+
+
+def test_inputs_that_do_not_pickle_leave_no_answer_and_no_process():
+    child = discover_ahead._InChild()
+    child.send(("settings", lambda: None, None, None))  # a lambda does not pickle
+    with pytest.raises(AheadFailed, match="ended without an answer"):
+        child.result()
+    assert child._process.returncode is not None
