@@ -137,8 +137,8 @@ def record_judged_with(db: Path, run_id: str, fingerprint: str) -> None:
         con.execute(queries.RECORD_JUDGED_WITH, [fingerprint, run_id])
 
 
-def seed_article_ids(db: Path, seed_id: str, read_only: bool = False) -> list[str]:
-    with connect(db, read_only=read_only) as con:
+def seed_article_ids(db: Path, seed_id: str) -> list[str]:
+    with connect(db) as con:
         return [row[0] for row in con.execute(queries.SEED_ARTICLE_IDS, [seed_id]).fetchall()]
 
 
